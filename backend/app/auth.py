@@ -1,0 +1,121 @@
+"""Bearer-token verification (HS256 shared secret, or JWKS keys) → the caller's user id.
+
+Knows nothing of the database: it turns an Authorization header into a verified user id, or a 401/403.
+"""
+
+import re
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPBearer
+
+from app.errors import ApiError
+from app.models import USER_ID_MAX
+from app.settings import Settings
+
+# Compact JWS: three base64url segments. Anything else (spaces, two tokens, junk) is refused before parsing.
+_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+MAX_TOKEN_LENGTH = 8192
+
+# Which algorithms a JWKS key of each type may verify: the token's own `alg` is never trusted on its own.
+_ALGORITHMS_BY_KEY = {
+    "OKP": ["EdDSA"],
+    "EC": ["ES256", "ES384", "ES512"],
+    "RSA": ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512"],
+}
+
+
+def _unauthorized(detail: str, *, token_sent: bool = True) -> ApiError:
+    # RFC 6750 forbids double quotes and backslashes inside error_description.
+    description = detail.replace('"', "'").replace("\\", "/")
+    challenge = f'Bearer error="invalid_token", error_description="{description}"' if token_sent else "Bearer"
+    return ApiError(401, detail, headers={"WWW-Authenticate": challenge})
+
+
+class TokenVerifier:
+    """Verifies a token with the configured key material; one instance per app."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._jwks = (
+            jwt.PyJWKClient(
+                settings.better_auth_jwks_url, cache_keys=True, lifespan=settings.jwks_cache_seconds, timeout=5
+            )
+            if settings.better_auth_jwks_url
+            else None
+        )
+
+    def _key_and_algorithms(self, token: str) -> tuple[Any, list[str]]:
+        if self._jwks is None:
+            secret = self._settings.better_auth_secret
+            assert secret is not None  # guaranteed by Settings validation
+            return secret.get_secret_value(), ["HS256"]
+        try:
+            # Looks the `kid` up in the cached key set, refetching the set once when it is unknown.
+            signing_key = self._jwks.get_signing_key_from_jwt(token)
+        except jwt.PyJWKClientConnectionError as exc:
+            raise ApiError(503, "The token signing keys cannot be fetched right now.", {"Retry-After": "5"}) from exc
+        except (jwt.PyJWKClientError, jwt.DecodeError) as exc:
+            raise _unauthorized("The token was not signed by a known key.") from exc
+        allowed = _ALGORITHMS_BY_KEY.get(signing_key.key_type or "", [])
+        # A key that names its algorithm (Better Auth's do) verifies only that one.
+        declared = signing_key.algorithm_name
+        return signing_key.key, [declared] if declared in allowed else allowed
+
+    def user_id(self, token: str) -> str:
+        settings = self._settings
+        key, algorithms = self._key_and_algorithms(token)
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=algorithms,
+                issuer=settings.jwt_issuer,
+                audience=settings.jwt_audience,
+                leeway=settings.jwt_leeway_seconds,
+                options={"require": ["exp"], "verify_aud": settings.jwt_audience is not None},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise _unauthorized("The token has expired.") from exc
+        except jwt.ImmatureSignatureError as exc:
+            raise _unauthorized("The token is not valid yet.") from exc
+        except jwt.InvalidTokenError as exc:
+            raise _unauthorized(f"The token is invalid: {exc}") from exc
+        user_id = claims.get(settings.jwt_user_id_claim)
+        if not isinstance(user_id, str) or not user_id or len(user_id) > USER_ID_MAX:
+            raise _unauthorized(f"The token's {settings.jwt_user_id_claim} claim must be a non-empty string.")
+        return user_id
+
+
+# Registers the bearer scheme in OpenAPI (Swagger's "Authorize" button); parsing stays below, stricter.
+_bearer_scheme = HTTPBearer(auto_error=False, description="A JWT from the Better Auth frontend (or `todo-api token`).")
+
+
+def current_user(request: Request, _: Annotated[object, Depends(_bearer_scheme)]) -> str:
+    """The verified user id of the caller. Only the Authorization header is read: never a cookie or query."""
+    headers = request.headers.getlist("authorization")
+    if not headers:
+        raise _unauthorized("An Authorization: Bearer <token> header is required.", token_sent=False)
+    if len(headers) > 1:
+        raise _unauthorized("Send exactly one Authorization header.")
+    scheme, _sep, token = headers[0].partition(" ")
+    if scheme.lower() != "bearer":
+        raise _unauthorized("The Authorization header must use the Bearer scheme.", token_sent=False)
+    if len(token) > MAX_TOKEN_LENGTH or not _COMPACT_JWS.fullmatch(token):
+        raise _unauthorized("The bearer token is malformed.")
+    verifier: TokenVerifier = request.app.state.verifier
+    return verifier.user_id(token)
+
+
+CurrentUserDep = Annotated[str, Depends(current_user)]
+
+
+def path_owner(user_id: str, caller: CurrentUserDep) -> str:
+    """The `{user_id}` of the path, once it is known to be the caller's own."""
+    if user_id != caller:
+        raise ApiError(403, "The token does not grant access to this user's tasks.")
+    return user_id
+
+
+OwnerDep = Annotated[str, Depends(path_owner)]

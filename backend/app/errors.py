@@ -1,0 +1,171 @@
+"""RFC 9457 problem responses: one builder, and every exception handler of the app in one place."""
+
+import logging
+from collections.abc import Mapping
+from http import HTTPStatus
+from typing import Any
+
+from asgi_correlation_id import correlation_id
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import exc as sa_exc
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger("app.errors")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class ApiError(Exception):
+    """An expected failure that becomes a problem response (raised by routes and dependencies)."""
+
+    def __init__(self, status: int, detail: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.headers = headers
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details: the body of every error response."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[FieldError] | None = None
+
+
+def _documented(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description, "content": {PROBLEM_MEDIA_TYPE: {}}}
+
+
+# What every task route can answer besides success, for the OpenAPI document.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _documented("Malformed JSON, or invalid fields (see `errors`)"),
+    401: _documented("Missing, malformed, badly signed or expired token"),
+    403: _documented("The path's user id is not the token's"),
+    404: _documented("No such task for this user (or an id that cannot exist)"),
+    413: _documented("Request body too large"),
+    500: _documented("Unexpected failure (carries a request id)"),
+    503: _documented("Database unavailable; retry after `Retry-After` seconds"),
+}
+
+
+def problem(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    body.update(extra)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+# Pydantic error types rewritten as short messages a client developer can act on.
+_MESSAGES = {
+    "missing": "is required",
+    "string_type": "must be a string",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "dict_type": "must be a JSON object",
+    "model_type": "must be a JSON object",
+    "model_attributes_type": "must be a JSON object",
+    "json_invalid": "is not valid JSON",
+    "json_type": "must be a JSON object",
+}
+
+
+def _field_error(error: dict[str, Any]) -> dict[str, str]:
+    # loc is ("body", "title"), ("body",) or ("body", <char offset>) for malformed JSON.
+    names = [str(part) for part in error["loc"][1:] if isinstance(part, str)]
+    field = ".".join(names) or str(error["loc"][0])
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "string_too_long":
+        message = f"must be at most {ctx.get('max_length')} characters"
+    elif kind == "string_too_short":
+        message = "must not be empty"
+    elif kind == "value_error":
+        message = str(ctx.get("error", error["msg"]))
+    else:
+        message = _MESSAGES.get(kind, error["msg"])
+    return {"field": field, "message": message}
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [_field_error(e) for e in exc.errors()]
+    summary = "; ".join(f"{e['field']} {e['message']}" for e in errors)
+    return problem(request, 400, f"The request is invalid: {summary}.", errors=errors)
+
+
+async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiError)
+    return problem(request, exc.status, exc.detail, headers=exc.headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    # FastAPI's own 404 (no route) and 405 (wrong method) arrive here.
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        detail = f"There is nothing at {request.url.path}."
+    elif exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}."
+    else:
+        detail = str(exc.detail)
+    return problem(request, exc.status_code, detail, headers=exc.headers)
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    logger.warning("database unavailable: %s", type(exc).__name__)
+    retry_after = str(request.app.state.settings.retry_after_seconds)
+    return problem(
+        request,
+        503,
+        "The database is unavailable right now. Please retry shortly.",
+        headers={"Retry-After": retry_after},
+    )
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    # The traceback goes to the log (tagged with the request id), never to the client.
+    request_id = correlation_id.get() or ""
+    logger.exception("unhandled error", exc_info=exc)
+    return problem(
+        request,
+        500,
+        f"An unexpected error occurred. Quote request id {request_id} when reporting it.",
+        headers={"X-Request-ID": request_id},
+        request_id=request_id,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    # Connection-level failures (refused, dropped, pool exhausted) mean "try again", not "bug".
+    app.add_exception_handler(sa_exc.OperationalError, _database_unavailable)
+    app.add_exception_handler(sa_exc.TimeoutError, _database_unavailable)
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,24 @@
+"""Liveness and readiness probes (no authentication: orchestrators call them)."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+
+from app.db import database_is_ready
+from app.errors import PROBLEM_RESPONSES, ApiError
+
+router = APIRouter(prefix="/health", tags=["health"])
+
+
+@router.get("", summary="Liveness: the process answers (no database call)")
+async def health() -> dict[str, Any]:
+    return {"status": "ok"}
+
+
+@router.get("/ready", summary="Readiness: the database answers", responses={503: PROBLEM_RESPONSES[503]})
+async def ready(request: Request) -> dict[str, Any]:
+    if not await run_in_threadpool(database_is_ready, request.app.state.engine):
+        retry_after = str(request.app.state.settings.retry_after_seconds)
+        raise ApiError(503, "The database is not reachable.", {"Retry-After": retry_after})
+    return {"status": "ready"}

@@ -1,0 +1,50 @@
+"""The application factory: settings, middleware, routers and error handlers — nothing else."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app import health, tasks
+from app.auth import TokenVerifier
+from app.db import create_db_engine
+from app.errors import install_error_handlers
+from app.observability import AccessLogMiddleware, is_acceptable_request_id
+from app.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Todo API",
+        version="0.1.0",
+        summary="Multi-user tasks; every /api route needs a Better Auth JWT and sees only its user's rows.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = create_db_engine(settings)
+    app.state.verifier = TokenVerifier(settings)
+
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(tasks.router)
+
+    # Added innermost first: the request id wraps everything, so even the access log line carries it.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        expose_headers=["Location", "X-Request-ID", "Retry-After"],
+    )
+    app.add_middleware(AccessLogMiddleware)
+    app.add_middleware(CorrelationIdMiddleware, validator=is_acceptable_request_id)
+    return app

@@ -1,0 +1,111 @@
+"""The task: its table, and the separate input/output schemas that keep clients from writing what they must not."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, StrictBool, StringConstraints, field_serializer, field_validator, model_validator
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Column, DateTime, Identity, Index, Text, text
+from sqlmodel import Field, SQLModel
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 1000
+USER_ID_MAX = 255
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold U+0000; refusing it here turns a would-be 500 into a clear 400.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX), AfterValidator(_no_nul)
+]
+Description = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX), AfterValidator(_no_nul)]
+
+
+class Task(SQLModel, table=True):
+    """The `tasks` table. Alembic migrations create it; this mirrors them for queries (a test checks they agree)."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint(f"char_length(user_id) BETWEEN 1 AND {USER_ID_MAX}", name="tasks_user_id_length"),
+        CheckConstraint(f"char_length(title) BETWEEN 1 AND {TITLE_MAX}", name="tasks_title_length"),
+        CheckConstraint(f"char_length(description) <= {DESCRIPTION_MAX}", name="tasks_description_length"),
+        # Serves "this user's tasks, newest first" with an index scan and no sort.
+        Index("ix_tasks_user_id_created_at_id", "user_id", text("created_at DESC"), text("id DESC")),
+    )
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, Identity(always=True), primary_key=True))
+    user_id: str = Field(sa_column=Column(Text, nullable=False))
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    description: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    completed: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=text("false")))
+    created_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=False, server_default=text("now()"))
+    )
+    updated_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=False, server_default=text("now()"))
+    )
+
+
+class TaskCreate(SQLModel):
+    """POST body. Unknown and read-only fields (id, user_id, timestamps) are ignored, never applied."""
+
+    title: Title
+    description: Description | None = None
+    completed: StrictBool = False
+
+
+class TaskUpdate(SQLModel):
+    """PUT body: any non-empty subset of the editable fields; fields not sent stay as they are."""
+
+    title: Title | None = None
+    description: Description | None = None
+    completed: StrictBool | None = None
+
+    @field_validator("title", "completed", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Only description may be cleared with null; a null title or completed is a client bug.
+        if value is None:
+            raise ValueError("must not be null")
+        return value
+
+    @model_validator(mode="after")
+    def _at_least_one_field(self) -> "TaskUpdate":
+        if not self.model_fields_set & {"title", "description", "completed"}:
+            raise ValueError("must set at least one of title, description, completed")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(include=self.model_fields_set & {"title", "description", "completed"})
+
+
+class CompletionUpdate(SQLModel):
+    """Optional PATCH /complete body: {"completed": bool} sets; no body or {} toggles."""
+
+    completed: StrictBool | None = None
+
+    @field_validator("completed", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("must be true or false")
+        return value
+
+
+class TaskRead(SQLModel):
+    id: int
+    user_id: str
+    title: str
+    description: str | None
+    completed: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @field_serializer("created_at", "updated_at")
+    def _as_utc(self, value: datetime) -> datetime:
+        # The connection's time zone is the server's choice; the contract promises UTC ("...Z").
+        return value.astimezone(UTC)

@@ -1,0 +1,80 @@
+"""All configuration, read once from the environment and `.env` files, validated at start-up."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# Secrets shorter than this are refused: HS256 wants at least 256 bits of key (RFC 7518 §3.2).
+MIN_SECRET_LENGTH = 32
+
+
+# backend/.env, wherever the command is run from (the frontend keeps its own .env beside it).
+_ENV_FILE = Path(__file__).resolve().parents[1] / ".env"
+
+
+class DatabaseSettings(BaseSettings):
+    """What migrations need: only the URL (so `todo-api migrate` works without the token settings)."""
+
+    model_config = SettingsConfigDict(env_file=_ENV_FILE, extra="ignore")
+
+    database_url: str = Field(
+        default="",
+        description="PostgreSQL URL (a Neon string works verbatim). Empty: the dev CLI starts an embedded one.",
+    )
+
+
+class Settings(DatabaseSettings):
+    # Token verification. Shared-secret (HS256) mode unless a JWKS URL is configured.
+    better_auth_secret: SecretStr | None = None
+    better_auth_jwks_url: str | None = None
+    jwt_user_id_claim: str = "sub"
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_leeway_seconds: float = Field(default=5.0, ge=0, le=300)
+    jwks_cache_seconds: int = Field(default=300, ge=0)
+
+    cors_origins: Annotated[list[str], NoDecode] = ["http://localhost:3000", "http://127.0.0.1:3000"]
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # Database pool; defaults fit a small Neon plan (its pooler multiplexes further).
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=5, ge=0)
+    db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_connect_timeout_seconds: int = Field(default=5, ge=1)
+    # Neon closes idle connections after ~5 minutes; recycle ours before that happens.
+    db_pool_recycle_seconds: int = Field(default=240, ge=1)
+    retry_after_seconds: int = Field(default=2, ge=1)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        # CORS_ORIGINS="http://a,http://b" reads better in an env file than a JSON list.
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("better_auth_jwks_url", "jwt_issuer", "jwt_audience", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _require_a_verification_key(self) -> "Settings":
+        if self.better_auth_jwks_url:
+            return self
+        secret = self.better_auth_secret.get_secret_value() if self.better_auth_secret else ""
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise ValueError(
+                f"BETTER_AUTH_SECRET must be set to at least {MIN_SECRET_LENGTH} characters "
+                "(the same value as the frontend's), or BETTER_AUTH_JWKS_URL must be set. "
+                "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
