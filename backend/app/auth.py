@@ -40,7 +40,11 @@ class TokenVerifier:
         self._settings = settings
         self._jwks = (
             jwt.PyJWKClient(
-                settings.better_auth_jwks_url, cache_keys=True, lifespan=settings.jwks_cache_seconds, timeout=5
+                settings.better_auth_jwks_url,
+                cache_keys=True,
+                lifespan=settings.jwks_cache_seconds,
+                cooldown_duration=settings.jwks_refetch_cooldown_seconds,
+                timeout=5,
             )
             if settings.better_auth_jwks_url
             else None
@@ -102,6 +106,8 @@ def current_user(request: Request, _: Annotated[object, Depends(_bearer_scheme)]
     scheme, _sep, token = headers[0].partition(" ")
     if scheme.lower() != "bearer":
         raise _unauthorized("The Authorization header must use the Bearer scheme.", token_sent=False)
+    if not token.strip():
+        raise _unauthorized("The Bearer token is missing.", token_sent=False)
     if len(token) > MAX_TOKEN_LENGTH or not _COMPACT_JWS.fullmatch(token):
         raise _unauthorized("The bearer token is malformed.")
     verifier: TokenVerifier = request.app.state.verifier

@@ -45,7 +45,7 @@ class Problem(BaseModel):
 
 
 def _documented(description: str) -> dict[str, Any]:
-    return {"model": Problem, "description": description, "content": {PROBLEM_MEDIA_TYPE: {}}}
+    return {"model": Problem, "description": description}
 
 
 # What every task route can answer besides success, for the OpenAPI document.

@@ -11,7 +11,9 @@ from app import health, tasks
 from app.auth import TokenVerifier
 from app.db import create_db_engine
 from app.errors import install_error_handlers
+from app.limits import BodySizeLimitMiddleware
 from app.observability import AccessLogMiddleware, is_acceptable_request_id
+from app.openapi import install_openapi
 from app.settings import Settings, get_settings
 
 
@@ -34,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.verifier = TokenVerifier(settings)
 
     install_error_handlers(app)
+    install_openapi(app)
     app.include_router(health.router)
     app.include_router(tasks.router)
 
@@ -45,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
         expose_headers=["Location", "X-Request-ID", "Retry-After"],
     )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLogMiddleware)
     app.add_middleware(CorrelationIdMiddleware, validator=is_acceptable_request_id)
     return app

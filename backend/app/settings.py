@@ -35,8 +35,12 @@ class Settings(DatabaseSettings):
     jwt_audience: str | None = None
     jwt_leeway_seconds: float = Field(default=5.0, ge=0, le=300)
     jwks_cache_seconds: int = Field(default=300, ge=0)
+    # An unknown `kid` refetches the key set at most this often, so junk tokens cannot hammer the frontend.
+    jwks_refetch_cooldown_seconds: float = Field(default=10.0, ge=0)
 
     cors_origins: Annotated[list[str], NoDecode] = ["http://localhost:3000", "http://127.0.0.1:3000"]
+    # A task is at most ~1.3 KB of JSON; 64 KiB leaves room for clients while capping abuse.
+    max_body_bytes: int = Field(default=65536, ge=1024)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     # Database pool; defaults fit a small Neon plan (its pooler multiplexes further).
