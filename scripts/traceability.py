@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "specs" / "requirements.md"
 MATRIX = ROOT / "specs" / "traceability.md"
 TESTS = ROOT / "backend" / "tests"
-ID_ROW = re.compile(r"^\| ((?:FR|SC|C)-[A-Z0-9-]+) \|")
+ID_ROW = re.compile(r"^\| ([A-Z]+(?:-[A-Z0-9]+)+) \|")
 
 
 def spec_ids() -> list[str]:

@@ -23,6 +23,21 @@ def migrate(database_url: str) -> None:
     command.upgrade(config, "head")
 
 
+def _migrate_or_exit(database_url: str) -> None:
+    """Migrate, turning a database that cannot be reached into one clear line instead of a traceback."""
+    from sqlalchemy import exc
+    from sqlalchemy.engine import make_url
+
+    try:
+        migrate(database_url)
+    except (exc.ArgumentError, ValueError) as error:
+        sys.exit(f"todo-api: DATABASE_URL is not a valid PostgreSQL URL: {error}")
+    except exc.OperationalError as error:
+        where = make_url(database_url).render_as_string(hide_password=True)
+        reason = " ".join(line.strip() for line in str(error.orig or error).splitlines() if line.strip())
+        sys.exit(f"todo-api: cannot use the database at {where}: {reason}")
+
+
 def _use_dev_secret(data_dir: Path) -> None:
     """Without BETTER_AUTH_SECRET (nor JWKS), development uses a random secret kept in the data folder.
 
@@ -64,7 +79,7 @@ def _run(args: argparse.Namespace) -> None:
                 f"DATABASE_URL is not set: using the embedded PostgreSQL in {args.data_dir / 'postgres'}",
                 file=sys.stderr,
             )
-        migrate(get_settings().database_url)
+        _migrate_or_exit(get_settings().migration_url)
         from app.observability import configure_logging
 
         configure_logging(get_settings().log_level)
@@ -109,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     run.set_defaults(handler=_run)
 
     migrate_cmd = commands.add_parser("migrate", help="apply pending migrations to DATABASE_URL")
-    migrate_cmd.set_defaults(handler=lambda args: migrate(_database_url_or_exit()))
+    migrate_cmd.set_defaults(handler=lambda args: _migrate_or_exit(_database_url_or_exit()))
 
     token = commands.add_parser("token", help="print a signed HS256 token for a user id (development)")
     token.add_argument("user_id")
@@ -126,9 +141,9 @@ def main(argv: list[str] | None = None) -> None:
 def _database_url_or_exit() -> str:
     from app.settings import DatabaseSettings
 
-    url = DatabaseSettings().database_url
+    url = DatabaseSettings().migration_url
     if not url:
-        sys.exit("todo-api migrate: set DATABASE_URL (on Neon, the direct endpoint, not the -pooler one).")
+        sys.exit("todo-api migrate: set DATABASE_URL (or DATABASE_URL_UNPOOLED, Neon's direct endpoint).")
     return url
 
 

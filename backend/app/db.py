@@ -1,18 +1,38 @@
-"""The database engine and the per-request session."""
+"""The database engine and the per-request session, built for Neon: pooler-safe, and robust to dropped connections.
 
+Neon suspends idle computes (closing every connection), restarts them, and fronts them with PgBouncer in
+transaction mode. What this module does about it, without a ping round trip per request:
+- a connection whose server side hung up while it sat in the pool is noticed at checkout by looking at its
+  socket (a closed or chatty socket on an idle connection means it is dead) and replaced;
+- connections are recycled before Neon's idle cut-off (DB_POOL_RECYCLE_SECONDS);
+- connecting is retried with capped backoff within DB_CONNECT_RETRY_SECONDS (cold start, restarts);
+- statements that are safe to repeat are retried once on a fresh connection if the connection breaks under them;
+- psycopg's server-side prepared statements are off by default: PgBouncer before 1.21 cannot route them.
+"""
+
+import logging
+import select
+import time
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
+import psycopg
 from fastapi import Depends, Request
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, Result, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.sql import Executable
 from sqlmodel import Session
 
 from app.settings import Settings
 
+logger = logging.getLogger("app.db")
+
 
 def normalise_url(url: str) -> str:
-    """Accept a URL as Neon or any libpq tool prints it; SQLAlchemy needs the driver named in the scheme."""
+    """Accept a URL as Neon or any libpq tool prints it; SQLAlchemy needs the driver named in the scheme.
+
+    Query parameters (sslmode, channel_binding, options=endpoint%3D...) pass through to libpq untouched.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() not in ("postgres", "postgresql"):
         raise ValueError(f"DATABASE_URL must be a PostgreSQL URL, not {parsed.drivername!r}")
@@ -20,7 +40,10 @@ def normalise_url(url: str) -> str:
 
 
 def create_db_engine(settings: Settings) -> Engine:
-    return create_engine(
+    connect_args: dict[str, Any] = {"connect_timeout": settings.db_connect_timeout_seconds}
+    if not settings.db_prepared_statements:
+        connect_args["prepare_threshold"] = None
+    engine = create_engine(
         normalise_url(settings.database_url),
         # Every route is one statement, so autocommit saves the BEGIN and COMMIT round trips
         # (each statement is its own transaction; nothing relies on multi-statement atomicity).
@@ -29,8 +52,58 @@ def create_db_engine(settings: Settings) -> Engine:
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_seconds,
         pool_recycle=settings.db_pool_recycle_seconds,
-        connect_args={"connect_timeout": settings.db_connect_timeout_seconds},
+        connect_args=connect_args,
     )
+    _retry_connects(engine, settings.db_connect_retry_seconds)
+    event.listen(engine.pool, "checkout", _discard_if_hung_up)
+    return engine
+
+
+def _retryable(error: psycopg.OperationalError) -> bool:
+    # No SQLSTATE: refused, unreachable, timed out, dropped. 57P0x: shutting down / starting up.
+    # Anything else (bad password, no such database, TLS refused) will not heal by waiting.
+    return error.sqlstate is None or error.sqlstate.startswith(("57P", "08"))
+
+
+def _retry_connects(engine: Engine, budget_seconds: float) -> None:
+    @event.listens_for(engine, "do_connect")
+    def connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        deadline = time.monotonic() + budget_seconds
+        delay = 0.1
+        while True:
+            try:
+                return dialect.loaded_dbapi.connect(*cargs, **cparams)
+            except psycopg.OperationalError as error:
+                if not _retryable(error) or time.monotonic() + delay > deadline:
+                    raise
+                logger.warning("database connect failed, retrying in %.1f s: %s", delay, str(error).strip())
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
+
+def _discard_if_hung_up(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Zero-round-trip liveness check: an idle connection's socket has nothing to read unless the server closed it
+    (or sent a FATAL before closing, as on restarts and Neon's suspend). Raising DisconnectionError makes the pool
+    discard it and check out another."""
+    try:
+        readable, _, _ = select.select([dbapi_connection.pgconn.socket], [], [], 0)
+    except (OSError, ValueError, psycopg.OperationalError):
+        readable = [True]  # no usable socket: certainly dead
+    if readable or dbapi_connection.closed:
+        raise exc.DisconnectionError("server closed the idle connection")
+
+
+def execute(session: Session, statement: Executable, *, idempotent: bool) -> Result[Any]:
+    """Run one statement. If the connection breaks under a statement that is safe to repeat, repeat it once on a
+    fresh connection; otherwise the error propagates (a 503: the client decides whether to retry)."""
+    try:
+        return session.execute(statement)
+    except exc.DBAPIError as error:
+        if not (idempotent and error.connection_invalidated):
+            raise
+        logger.warning("connection lost during an idempotent statement; retrying once")
+        session.rollback()
+        return session.execute(statement)
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -148,6 +148,14 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
     )
 
 
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    # A dropped connection is "try again" (503); any other database error is a bug (500).
+    assert isinstance(exc, sa_exc.DBAPIError)
+    if exc.connection_invalidated:
+        return await _database_unavailable(request, exc)
+    return await _unexpected_error(request, exc)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # The traceback goes to the log (tagged with the request id), never to the client.
     request_id = correlation_id.get() or ""
@@ -168,4 +176,5 @@ def install_error_handlers(app: FastAPI) -> None:
     # Connection-level failures (refused, dropped, pool exhausted) mean "try again", not "bug".
     app.add_exception_handler(sa_exc.OperationalError, _database_unavailable)
     app.add_exception_handler(sa_exc.TimeoutError, _database_unavailable)
+    app.add_exception_handler(sa_exc.DBAPIError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -24,6 +24,14 @@ class DatabaseSettings(BaseSettings):
         default="",
         description="PostgreSQL URL (a Neon string works verbatim). Empty: the dev CLI starts an embedded one.",
     )
+    database_url_unpooled: str = Field(
+        default="",
+        description="Neon's direct (non-pooler) URL; migrations use it when set, as they need a real session.",
+    )
+
+    @property
+    def migration_url(self) -> str:
+        return self.database_url_unpooled or self.database_url
 
 
 class Settings(DatabaseSettings):
@@ -50,6 +58,10 @@ class Settings(DatabaseSettings):
     db_connect_timeout_seconds: int = Field(default=5, ge=1)
     # Neon closes idle connections after ~5 minutes; recycle ours before that happens.
     db_pool_recycle_seconds: int = Field(default=240, ge=1)
+    # Cold starts and restarts: keep trying to connect for this long (capped backoff) before answering 503.
+    db_connect_retry_seconds: float = Field(default=3.0, ge=0)
+    # Server-side prepared statements break behind PgBouncer < 1.21; off unless the pooler supports them.
+    db_prepared_statements: bool = False
     retry_after_seconds: int = Field(default=2, ge=1)
 
     @field_validator("cors_origins", mode="before")

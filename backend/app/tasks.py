@@ -7,7 +7,7 @@ from sqlalchemy import case, delete, func, insert, not_, select, update
 from sqlalchemy.sql import Executable
 
 from app.auth import OwnerDep
-from app.db import SessionDep
+from app.db import SessionDep, execute
 from app.errors import PROBLEM_RESPONSES, ApiError
 from app.models import CompletionUpdate, Task, TaskCreate, TaskRead, TaskUpdate
 
@@ -28,8 +28,8 @@ def task_id(id: str) -> int:
 TaskIdDep = Annotated[int, Depends(task_id)]
 
 
-def _one(session: SessionDep, statement: Executable, task: int) -> dict[str, Any]:
-    row = session.execute(statement).mappings().first()
+def _one(session: SessionDep, statement: Executable, task: int, *, idempotent: bool) -> dict[str, Any]:
+    row = execute(session, statement, idempotent=idempotent).mappings().first()
     if row is None:  # missing or someone else's: the same answer, so nothing leaks
         raise ApiError(404, f"Task {task} was not found.")
     return dict(row)
@@ -44,7 +44,7 @@ def list_tasks(owner: OwnerDep, session: SessionDep) -> list[TaskRead]:
     statement = (
         select(*_columns).where(_table.c.user_id == owner).order_by(_table.c.created_at.desc(), _table.c.id.desc())
     )
-    return [TaskRead.model_validate(row) for row in session.execute(statement).mappings()]
+    return [TaskRead.model_validate(row) for row in execute(session, statement, idempotent=True).mappings()]
 
 
 @router.post("", status_code=201, summary="Create a task")
@@ -52,14 +52,15 @@ def create_task(
     owner: OwnerDep, session: SessionDep, body: TaskCreate, request: Request, response: Response
 ) -> TaskRead:
     statement = insert(_table).values(user_id=owner, **body.model_dump()).returning(*_columns)
-    task = TaskRead.model_validate(session.execute(statement).mappings().one())
+    task = TaskRead.model_validate(execute(session, statement, idempotent=False).mappings().one())
     response.headers["Location"] = str(request.url_for("get_task", user_id=owner, id=str(task.id)).path)
     return task
 
 
 @router.get("/{id}", summary="Get one task")
 def get_task(owner: OwnerDep, task: TaskIdDep, session: SessionDep) -> TaskRead:
-    return TaskRead.model_validate(_one(session, select(*_columns).where(_mine(owner, task)), task))
+    statement = select(*_columns).where(_mine(owner, task))
+    return TaskRead.model_validate(_one(session, statement, task, idempotent=True))
 
 
 @router.put("/{id}", summary="Update some fields of a task")
@@ -67,13 +68,14 @@ def update_task(owner: OwnerDep, task: TaskIdDep, session: SessionDep, body: Tas
     statement = (
         update(_table).where(_mine(owner, task)).values(**body.changes(), updated_at=func.now()).returning(*_columns)
     )
-    return TaskRead.model_validate(_one(session, statement, task))
+    return TaskRead.model_validate(_one(session, statement, task, idempotent=True))  # same values again
 
 
 @router.delete("/{id}", summary="Delete a task (returns it)")
 def delete_task(owner: OwnerDep, task: TaskIdDep, session: SessionDep) -> TaskRead:
     statement = delete(_table).where(_mine(owner, task)).returning(*_columns)
-    return TaskRead.model_validate(_one(session, statement, task))
+    # Not repeated: if the first attempt deleted the row, a repeat would wrongly answer 404.
+    return TaskRead.model_validate(_one(session, statement, task, idempotent=False))
 
 
 @router.patch("/{id}/complete", summary="Toggle completion, or set it with a body")
@@ -84,12 +86,12 @@ def complete_task(
     body: Annotated[CompletionUpdate | None, Body()] = None,
 ) -> TaskRead:
     completed = _table.c.completed
-    if body is None or body.completed is None:
+    target = body.completed if body is not None else None
+    if target is None:
         # NOT completed, evaluated by the database under the row lock: concurrent toggles never lose one.
         values: dict[str, Any] = {"completed": not_(completed), "updated_at": func.now()}
     else:
         # Setting the value it already has is not a modification: updated_at stays (safe to retry).
-        target = body.completed
         values = {"completed": target, "updated_at": case((completed == target, _table.c.updated_at), else_=func.now())}
     statement = update(_table).where(_mine(owner, task)).values(**values).returning(*_columns)
-    return TaskRead.model_validate(_one(session, statement, task))
+    return TaskRead.model_validate(_one(session, statement, task, idempotent=target is not None))

@@ -66,7 +66,7 @@ def test_an_unexpected_failure_is_a_500_problem_with_a_request_id_and_no_interna
 @req("C-ERR-4", "C-HEALTH-1")
 def test_an_unreachable_database_is_503_with_retry_after_never_500(user: str) -> None:
     # Port 9 (discard) on loopback: nothing listens, so every connection is refused at once.
-    app: FastAPI = create_app(make_settings("postgresql://postgres@127.0.0.1:9/none"))
+    app: FastAPI = create_app(make_settings("postgresql://postgres@127.0.0.1:9/none", db_connect_retry_seconds=0.3))
 
     with client_for(app) as http:
         task_route = http.get(f"/api/{user}/tasks", headers=bearer(make_token(user)))

