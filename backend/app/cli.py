@@ -38,6 +38,24 @@ def _migrate_or_exit(database_url: str) -> None:
         sys.exit(f"todo-api: cannot use the database at {where}: {reason}")
 
 
+def _warn_if_rls_is_bypassed(database_url: str) -> None:
+    """Row-level security does not bind superusers or BYPASSRLS roles: say so, once, at start-up."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, connect_timeout=10) as connection:
+        row = connection.execute(
+            "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
+    if row and row[0]:
+        print(
+            "todo-api: warning: the database role bypasses row-level security (superuser or BYPASSRLS); "
+            "queries are still scoped by user, but connect as an ordinary role for defence in depth.",
+            file=sys.stderr,
+        )
+
+
 def _use_dev_secret(data_dir: Path) -> None:
     """Without BETTER_AUTH_SECRET (nor JWKS), development uses a random secret kept in the data folder.
 
@@ -64,14 +82,15 @@ def _use_dev_secret(data_dir: Path) -> None:
 def _run(args: argparse.Namespace) -> None:
     import uvicorn
 
-    from app.embedded_db import embedded_postgres
+    from app.embedded_db import embedded_postgres, ensure_app_role
     from app.settings import get_settings
 
     _use_dev_secret(args.data_dir)
     # uvicorn re-raises SIGTERM after its graceful shutdown; as an exception it lets the embedded database stop too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with ExitStack() as stack:
-        if not os.environ.get("DATABASE_URL") and not get_settings().database_url:
+        embedded = not os.environ.get("DATABASE_URL") and not get_settings().database_url
+        if embedded:
             url = stack.enter_context(embedded_postgres(args.data_dir / "postgres"))
             os.environ["DATABASE_URL"] = url  # inherited by uvicorn's worker processes
             get_settings.cache_clear()
@@ -80,6 +99,12 @@ def _run(args: argparse.Namespace) -> None:
                 file=sys.stderr,
             )
         _migrate_or_exit(get_settings().migration_url)
+        if embedded:
+            # Serve as an ordinary role, so row-level security binds the service here as in production.
+            os.environ["DATABASE_URL"] = ensure_app_role(os.environ["DATABASE_URL"])
+            get_settings.cache_clear()
+        else:
+            _warn_if_rls_is_bypassed(get_settings().database_url)
         from app.observability import configure_logging
 
         configure_logging(get_settings().log_level)

@@ -7,6 +7,7 @@ transaction mode. What this module does about it, without a ping round trip per 
 - connections are recycled before Neon's idle cut-off (DB_POOL_RECYCLE_SECONDS);
 - connecting is retried with capped backoff within DB_CONNECT_RETRY_SECONDS (cold start, restarts);
 - statements that are safe to repeat are retried once on a fresh connection if the connection breaks under them;
+- each statement carries the caller's id for row-level security in the same round trip;
 - psycopg's server-side prepared statements are off by default: PgBouncer before 1.21 cannot route them.
 """
 
@@ -14,13 +15,16 @@ import logging
 import select
 import time
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Annotated, Any
 
 import psycopg
 from fastapi import Depends, Request
-from sqlalchemy import Engine, Result, create_engine, event, exc, text
+from psycopg.rows import dict_row
+from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.engine import make_url
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql import ClauseElement
 from sqlmodel import Session
 
 from app.settings import Settings
@@ -93,17 +97,44 @@ def _discard_if_hung_up(dbapi_connection: Any, _record: Any, _proxy: Any) -> Non
         raise exc.DisconnectionError("server closed the idle connection")
 
 
-def execute(session: Session, statement: Executable, *, idempotent: bool) -> Result[Any]:
-    """Run one statement. If the connection breaks under a statement that is safe to repeat, repeat it once on a
-    fresh connection; otherwise the error propagates (a 503: the client decides whether to retry)."""
-    try:
-        return session.execute(statement)
-    except exc.DBAPIError as error:
-        if not (idempotent and error.connection_invalidated):
-            raise
-        logger.warning("connection lost during an idempotent statement; retrying once")
-        session.rollback()
-        return session.execute(statement)
+# The service's statements are module constants with named bind parameters: compile each once.
+_DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]
+# Row-level security reads the caller from this setting (migration 0002); `true` scopes it to the transaction.
+_SET_USER = "SELECT set_config('app.user_id', %(owner)s, true)"
+
+
+@lru_cache(maxsize=128)
+def _sql(statement: ClauseElement) -> str:
+    return str(statement.compile(dialect=_DIALECT))
+
+
+def execute(
+    session: Session, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool
+) -> list[dict[str, Any]]:
+    """Run one task statement as the user `params["owner"]`, in ONE network round trip: set_config and the
+    statement go out together in a psycopg pipeline, which the server runs as one implicit transaction.
+
+    If the connection breaks under a statement that is safe to repeat, it is repeated once on a fresh connection;
+    otherwise the error propagates (a 503: the client decides whether to retry).
+    """
+    for attempt in (1, 2):
+        connection = session.connection()
+        driver: psycopg.Connection[Any] = connection.connection.driver_connection  # type: ignore[assignment]
+        try:
+            with driver.pipeline():
+                driver.execute(_SET_USER, params)
+                cursor = driver.cursor(row_factory=dict_row)
+                cursor.execute(_sql(statement), params)
+            return cursor.fetchall()
+        except psycopg.OperationalError:
+            if not (driver.broken or driver.closed):
+                raise
+            connection.invalidate()  # the pool replaces it
+            session.close()
+            if not idempotent or attempt == 2:
+                raise
+            logger.warning("connection lost during an idempotent statement; retrying once")
+    raise AssertionError("unreachable")
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -11,6 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
+import psycopg
+from sqlalchemy.engine import make_url
+
 
 @contextmanager
 def embedded_postgres(data_dir: Path, cleanup: Literal["stop", "delete"] = "stop") -> Iterator[str]:
@@ -30,3 +33,23 @@ def embedded_postgres(data_dir: Path, cleanup: Literal["stop", "delete"] = "stop
         server.stop()
         if cleanup == "delete":
             shutil.rmtree(data_dir, ignore_errors=True)
+
+
+APP_ROLE = "todo_app"
+
+
+def ensure_app_role(admin_url: str) -> str:
+    """Create (once) an ordinary login role with only the privileges the service needs, and return its URL.
+
+    For local trust-auth servers (embedded, tests). A superuser bypasses row-level security, so running the service
+    as this role makes the database check every row's owner, as it does in production with an ordinary role.
+    """
+    admin = make_url(admin_url)
+    conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(
+            f"DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )
+        connection.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON tasks TO {APP_ROLE}")
+    return admin.set(username=APP_ROLE, password=None).render_as_string(hide_password=False)

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
+import psycopg
 from asgi_correlation_id import correlation_id
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -177,4 +178,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(sa_exc.OperationalError, _database_unavailable)
     app.add_exception_handler(sa_exc.TimeoutError, _database_unavailable)
     app.add_exception_handler(sa_exc.DBAPIError, _database_error)
+    app.add_exception_handler(psycopg.OperationalError, _database_unavailable)  # raised by db.execute's pipeline
     app.add_exception_handler(Exception, _unexpected_error)

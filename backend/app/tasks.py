@@ -1,10 +1,11 @@
 """The task routes. Each handler is one SQL statement with ownership in its WHERE clause: one round trip."""
 
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request, Response
-from sqlalchemy import case, delete, func, insert, not_, select, update
-from sqlalchemy.sql import Executable
+from sqlalchemy import bindparam, case, delete, func, insert, not_, select, update
+from sqlalchemy.sql import ClauseElement
 
 from app.auth import OwnerDep
 from app.db import SessionDep, execute
@@ -14,8 +15,44 @@ from app.models import CompletionUpdate, Task, TaskCreate, TaskRead, TaskUpdate
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=PROBLEM_RESPONSES)
 
 _table = Task.__table__  # type: ignore[attr-defined]  # SQLModel declares it at runtime
-_columns = list(_table.c)
+_c = _table.c
 _BIGINT_MAX = 2**63 - 1
+
+# The statements, built once with named parameters (db.execute compiles each once). `owner` is always the
+# caller's verified user id: every statement is scoped by it, and row-level security checks it again.
+_MINE = (_c.id == bindparam("id")) & (_c.user_id == bindparam("owner"))
+LIST = select(*_c).where(_c.user_id == bindparam("owner")).order_by(_c.created_at.desc(), _c.id.desc())
+GET = select(*_c).where(_MINE)
+CREATE = (
+    insert(_table)
+    .values(
+        user_id=bindparam("owner"),
+        title=bindparam("title"),
+        description=bindparam("description"),
+        completed=bindparam("completed"),
+    )
+    .returning(*_c)
+)
+DELETE = delete(_table).where(_MINE).returning(*_c)
+# NOT completed is evaluated by the database under the row lock: concurrent toggles never lose one.
+TOGGLE = update(_table).where(_MINE).values(completed=not_(_c.completed), updated_at=func.now()).returning(*_c)
+# Setting the value a task already has is not a modification: updated_at stays (and a retry changes nothing).
+SET_COMPLETED = (
+    update(_table)
+    .where(_MINE)
+    .values(
+        completed=bindparam("completed"),
+        updated_at=case((_c.completed == bindparam("completed"), _c.updated_at), else_=func.now()),
+    )
+    .returning(*_c)
+)
+
+
+@lru_cache(maxsize=8)
+def _update(fields: frozenset[str]) -> ClauseElement:
+    """PUT changes only the fields sent: one statement per combination (at most 7), built once."""
+    values: dict[str, Any] = {name: bindparam(name) for name in sorted(fields)}
+    return update(_table).where(_MINE).values(**values, updated_at=func.now()).returning(*_c)
 
 
 def task_id(id: str) -> int:
@@ -28,54 +65,46 @@ def task_id(id: str) -> int:
 TaskIdDep = Annotated[int, Depends(task_id)]
 
 
-def _one(session: SessionDep, statement: Executable, task: int, *, idempotent: bool) -> dict[str, Any]:
-    row = execute(session, statement, idempotent=idempotent).mappings().first()
-    if row is None:  # missing or someone else's: the same answer, so nothing leaks
-        raise ApiError(404, f"Task {task} was not found.")
-    return dict(row)
-
-
-def _mine(owner: str, task: int) -> Any:
-    return (_table.c.id == task) & (_table.c.user_id == owner)
+def _one(session: SessionDep, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool) -> TaskRead:
+    rows = execute(session, statement, params, idempotent=idempotent)
+    if not rows:  # missing or someone else's: the same answer, so nothing leaks
+        raise ApiError(404, f"Task {params['id']} was not found.")
+    return TaskRead.model_validate(rows[0])
 
 
 @router.get("", summary="List my tasks, newest first")
 def list_tasks(owner: OwnerDep, session: SessionDep) -> list[TaskRead]:
-    statement = (
-        select(*_columns).where(_table.c.user_id == owner).order_by(_table.c.created_at.desc(), _table.c.id.desc())
-    )
-    return [TaskRead.model_validate(row) for row in execute(session, statement, idempotent=True).mappings()]
+    rows = execute(session, LIST, {"owner": owner}, idempotent=True)
+    return [TaskRead.model_validate(row) for row in rows]
 
 
 @router.post("", status_code=201, summary="Create a task")
 def create_task(
     owner: OwnerDep, session: SessionDep, body: TaskCreate, request: Request, response: Response
 ) -> TaskRead:
-    statement = insert(_table).values(user_id=owner, **body.model_dump()).returning(*_columns)
-    task = TaskRead.model_validate(execute(session, statement, idempotent=False).mappings().one())
+    # Not repeated on a dropped connection: the first attempt may have inserted the row.
+    rows = execute(session, CREATE, {"owner": owner, **body.model_dump()}, idempotent=False)
+    task = TaskRead.model_validate(rows[0])
     response.headers["Location"] = str(request.url_for("get_task", user_id=owner, id=str(task.id)).path)
     return task
 
 
 @router.get("/{id}", summary="Get one task")
 def get_task(owner: OwnerDep, task: TaskIdDep, session: SessionDep) -> TaskRead:
-    statement = select(*_columns).where(_mine(owner, task))
-    return TaskRead.model_validate(_one(session, statement, task, idempotent=True))
+    return _one(session, GET, {"owner": owner, "id": task}, idempotent=True)
 
 
 @router.put("/{id}", summary="Update some fields of a task")
 def update_task(owner: OwnerDep, task: TaskIdDep, session: SessionDep, body: TaskUpdate) -> TaskRead:
-    statement = (
-        update(_table).where(_mine(owner, task)).values(**body.changes(), updated_at=func.now()).returning(*_columns)
-    )
-    return TaskRead.model_validate(_one(session, statement, task, idempotent=True))  # same values again
+    changes = body.changes()
+    statement = _update(frozenset(changes))
+    return _one(session, statement, {"owner": owner, "id": task, **changes}, idempotent=True)  # same values again
 
 
 @router.delete("/{id}", summary="Delete a task (returns it)")
 def delete_task(owner: OwnerDep, task: TaskIdDep, session: SessionDep) -> TaskRead:
-    statement = delete(_table).where(_mine(owner, task)).returning(*_columns)
     # Not repeated: if the first attempt deleted the row, a repeat would wrongly answer 404.
-    return TaskRead.model_validate(_one(session, statement, task, idempotent=False))
+    return _one(session, DELETE, {"owner": owner, "id": task}, idempotent=False)
 
 
 @router.patch("/{id}/complete", summary="Toggle completion, or set it with a body")
@@ -85,13 +114,7 @@ def complete_task(
     session: SessionDep,
     body: Annotated[CompletionUpdate | None, Body()] = None,
 ) -> TaskRead:
-    completed = _table.c.completed
     target = body.completed if body is not None else None
     if target is None:
-        # NOT completed, evaluated by the database under the row lock: concurrent toggles never lose one.
-        values: dict[str, Any] = {"completed": not_(completed), "updated_at": func.now()}
-    else:
-        # Setting the value it already has is not a modification: updated_at stays (safe to retry).
-        values = {"completed": target, "updated_at": case((completed == target, _table.c.updated_at), else_=func.now())}
-    statement = update(_table).where(_mine(owner, task)).values(**values).returning(*_columns)
-    return TaskRead.model_validate(_one(session, statement, task, idempotent=target is not None))
+        return _one(session, TOGGLE, {"owner": owner, "id": task}, idempotent=False)
+    return _one(session, SET_COMPLETED, {"owner": owner, "id": task, "completed": target}, idempotent=True)

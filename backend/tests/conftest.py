@@ -20,7 +20,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
 from app.cli import migrate
-from app.embedded_db import embedded_postgres
+from app.embedded_db import embedded_postgres, ensure_app_role
 from app.main import create_app
 from app.settings import Settings
 
@@ -58,9 +58,16 @@ def postgres_server_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def database_url(postgres_server_url: str) -> Iterator[str]:
+    """The migrated test database, as its administrator (bypasses row-level security: use it to inspect rows)."""
     with fresh_database(postgres_server_url) as url:
         migrate(url)
         yield url
+
+
+@pytest.fixture(scope="session")
+def app_database_url(database_url: str) -> str:
+    """The same database as the ordinary role the service runs as, so row-level security binds it."""
+    return ensure_app_role(database_url)
 
 
 def make_settings(database_url: str, **overrides: Any) -> Settings:
@@ -95,8 +102,8 @@ def client_for(app: FastAPI) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> FastAPI:
-    return create_app(make_settings(database_url))
+def app(app_database_url: str) -> FastAPI:
+    return create_app(make_settings(app_database_url))
 
 
 @pytest.fixture(scope="session")
