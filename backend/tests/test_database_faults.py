@@ -233,3 +233,29 @@ def test_tls_required_but_unavailable_is_a_clear_error() -> None:
     assert result.returncode != 0
     assert "server does not support SSL, but SSL was required" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@req("DB-2")
+@pytest.mark.parametrize(("enabled", "expected"), [(False, 0), (True, 1)])
+def test_server_side_prepared_statements_are_off_unless_enabled(
+    app_database_url: str, enabled: bool, expected: int
+) -> None:
+    # PgBouncer in transaction mode (< 1.21) hands each transaction any server connection, so a statement psycopg
+    # prepared on one is missing on the next. psycopg prepares a query after 5 runs unless told not to.
+    from sqlmodel import Session
+
+    from app.db import execute
+    from app.tasks import LIST
+
+    settings = make_settings(app_database_url, db_pool_size=1, db_max_overflow=0, db_prepared_statements=enabled)
+    engine = create_db_engine(settings)
+    with Session(engine) as session:
+        for _ in range(8):
+            execute(session, LIST, {"owner": "prepared"}, idempotent=True)
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
+        prepared = driver.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()
+    engine.dispose()
+
+    assert prepared is not None
+    assert min(prepared[0], 1) == expected

@@ -37,7 +37,7 @@ def two_users_rows(database_url: str, user: str) -> tuple[str, str]:
 def test_a_query_without_a_user_filter_sees_only_the_callers_rows(
     app_database_url: str, two_users_rows: tuple[str, str]
 ) -> None:
-    user, other = two_users_rows
+    user, _ = two_users_rows
     engine = create_db_engine(make_settings(app_database_url))
     with Session(engine) as session:
         mine = execute(session, EVERY_TASK, {"owner": user}, idempotent=True)
@@ -49,6 +49,12 @@ def test_a_query_without_a_user_filter_sees_only_the_callers_rows(
     assert len(touched) == len(mine)  # the UPDATE without WHERE reached only the caller's rows
 
 
+def _insert_as(service: psycopg.Connection[Any], *, caller: str, owner: str) -> None:
+    with service.pipeline():
+        service.execute("SELECT set_config('app.user_id', %s, true)", (caller,))
+        service.execute("INSERT INTO tasks (user_id, title) VALUES (%s, 'planted')", (owner,))
+
+
 @req("SEC-1", "FR-005")
 def test_the_service_role_can_neither_read_without_a_caller_nor_write_for_another(
     app_database_url: str, two_users_rows: tuple[str, str]
@@ -56,9 +62,8 @@ def test_the_service_role_can_neither_read_without_a_caller_nor_write_for_anothe
     user, other = two_users_rows
     with psycopg.connect(_conninfo(app_database_url), autocommit=True) as service:
         unscoped: list[Any] = service.execute("SELECT * FROM tasks").fetchall()
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"), service.pipeline():
-            service.execute("SELECT set_config('app.user_id', %s, true)", (user,))
-            service.execute("INSERT INTO tasks (user_id, title) VALUES (%s, 'planted')", (other,))
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            _insert_as(service, caller=user, owner=other)
         role = service.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user").fetchone()
 
     assert unscoped == []
