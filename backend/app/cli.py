@@ -89,7 +89,7 @@ def _run(args: argparse.Namespace) -> None:
     # uvicorn re-raises SIGTERM after its graceful shutdown; as an exception it lets the embedded database stop too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with ExitStack() as stack:
-        embedded = not os.environ.get("DATABASE_URL") and not get_settings().database_url
+        embedded = not get_settings().database_url
         if embedded:
             url = stack.enter_context(embedded_postgres(args.data_dir / "postgres"))
             os.environ["DATABASE_URL"] = url  # inherited by uvicorn's worker processes

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import psycopg
+import psycopg.sql
 from sqlalchemy.engine import make_url
 
 
@@ -41,15 +42,21 @@ APP_ROLE = "todo_app"
 def ensure_app_role(admin_url: str) -> str:
     """Create (once) an ordinary login role with only the privileges the service needs, and return its URL.
 
-    For local trust-auth servers (embedded, tests). A superuser bypasses row-level security, so running the service
-    as this role makes the database check every row's owner, as it does in production with an ordinary role.
+    For local servers (embedded, tests, the Neon look-alike). A superuser or BYPASSRLS role is not bound by
+    row-level security, so running the service as this role makes the database check every row's owner, as it
+    does in production with an ordinary role. The role gets the administrator's password, if the URL has one.
     """
     admin = make_url(admin_url)
     conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(conninfo, autocommit=True) as connection:
+        password = f" PASSWORD {_quote(connection, admin.password)}" if admin.password else ""
         connection.execute(
-            f"DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN; "
+            f"DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN{password}; "
             "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
         )
         connection.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON tasks TO {APP_ROLE}")
-    return admin.set(username=APP_ROLE, password=None).render_as_string(hide_password=False)
+    return admin.set(username=APP_ROLE).render_as_string(hide_password=False)
+
+
+def _quote(connection: psycopg.Connection[tuple[object, ...]], value: str) -> str:
+    return psycopg.sql.Literal(value).as_string(connection)

@@ -29,6 +29,13 @@ class DatabaseSettings(BaseSettings):
         description="Neon's direct (non-pooler) URL; migrations use it when set, as they need a real session.",
     )
 
+    @model_validator(mode="after")
+    def _unpooled_alone_serves_too(self) -> "DatabaseSettings":
+        # Only the direct URL given: use it for everything (a pooled one is an optimisation, not a requirement).
+        if not self.database_url and self.database_url_unpooled:
+            self.database_url = self.database_url_unpooled
+        return self
+
     @property
     def migration_url(self) -> str:
         return self.database_url_unpooled or self.database_url

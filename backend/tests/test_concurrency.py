@@ -1,7 +1,9 @@
 """Concurrency: toggles are atomic, and users working at once never see each other's rows."""
 
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -10,16 +12,20 @@ from tests.conftest import bearer, make_token
 
 req = pytest.mark.req
 
+T = TypeVar("T")
 
-def _toggle_concurrently(base_url: str, user: str, task_id: int, times: int) -> list[int]:
-    headers = bearer(make_token(user))
 
-    def toggle(_: int) -> int:
-        with httpx.Client(base_url=base_url, headers=headers, timeout=10) as http:
-            return http.patch(f"/api/{user}/tasks/{task_id}/complete").status_code
+def _all_at_once(base_url: str, count: int, request: Callable[[httpx.Client, int], T]) -> list[T]:
+    """Run `request` `count` times in parallel, each on its own connection, released together by a barrier."""
+    barrier = threading.Barrier(count)
 
-    with ThreadPoolExecutor(max_workers=times) as pool:
-        return list(pool.map(toggle, range(times)))
+    def run(n: int) -> T:
+        with httpx.Client(base_url=base_url, timeout=30) as http:
+            barrier.wait(timeout=30)  # connect first, then fire together: as much overlap as the server allows
+            return request(http, n)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))
 
 
 @req("C-TASK-5", "FR-011")
@@ -28,10 +34,14 @@ def test_concurrent_toggles_never_lose_one(
     client: httpx.Client, user: str, auth: dict[str, str], create_task: Any, times: int, flipped: bool
 ) -> None:
     task = create_task(user)
+    url = f"/api/{user}/tasks/{task['id']}/complete"
 
-    statuses = _toggle_concurrently(str(client.base_url), user, task["id"], times)
+    responses = _all_at_once(str(client.base_url), times, lambda http, _: http.patch(url, headers=auth))
 
-    assert statuses == [200] * times
+    assert [response.status_code for response in responses] == [200] * times
+    # Each toggle saw the state the previous one left: the answers are alternately the two values, in some order.
+    answers = sorted(response.json()["completed"] for response in responses)
+    assert answers == sorted([True] * ((times + 1) // 2) + [False] * (times // 2))
     final = client.get(f"/api/{user}/tasks/{task['id']}", headers=auth).json()
     assert final["completed"] is (task["completed"] ^ flipped)
 
@@ -39,18 +49,19 @@ def test_concurrent_toggles_never_lose_one(
 @req("SC-003", "FR-005", "FR-006")
 def test_users_creating_at_once_get_exactly_their_own_tasks(client: httpx.Client, user: str) -> None:
     users = [f"{user}-a", f"{user}-b"]
+    per_user = 25
 
-    def create(n: int) -> int:
+    def create(http: httpx.Client, n: int) -> httpx.Response:
         owner = users[n % 2]
-        with httpx.Client(base_url=str(client.base_url), headers=bearer(make_token(owner)), timeout=10) as http:
-            response = http.post(f"/api/{owner}/tasks", json={"title": f"{owner} {n}"})
-            assert response.status_code == 201
-            return int(response.json()["id"])
+        return http.post(f"/api/{owner}/tasks", json={"title": f"{owner} {n}"}, headers=bearer(make_token(owner)))
 
-    with ThreadPoolExecutor(max_workers=10) as pool:
-        ids = list(pool.map(create, range(50)))
+    responses = _all_at_once(str(client.base_url), 2 * per_user, create)
 
+    assert [response.status_code for response in responses] == [201] * (2 * per_user)
     for index, owner in enumerate(users):
+        mine = responses[index::2]
+        assert {response.json()["user_id"] for response in mine} == {owner}
         listed = client.get(f"/api/{owner}/tasks", headers=bearer(make_token(owner))).json()
-        assert sorted(task["id"] for task in listed) == sorted(ids[index::2])
+        assert len(listed) == per_user
+        assert sorted(task["id"] for task in listed) == sorted(response.json()["id"] for response in mine)
         assert {task["title"].split()[0] for task in listed} == {owner}
