@@ -20,6 +20,11 @@ ensure_uv() {
 }
 
 sync_backend() {
+  # Installs exactly what backend/requirements.lock pins (hash-checked), then the project itself (editable).
+  # A hashed requirements lock rather than uv.lock: it records no download addresses. Update it with scripts/lock.
   ensure_uv
-  (cd "$ROOT/backend" && "$UV" sync --locked --quiet)
+  local venv="$ROOT/backend/.venv"
+  [ -x "$venv/bin/python" ] || "$UV" venv --quiet "$venv"
+  "$UV" pip install --quiet --python "$venv/bin/python" --require-hashes -r "$ROOT/backend/requirements.lock"
+  "$UV" pip install --quiet --python "$venv/bin/python" --no-deps --no-build-isolation -e "$ROOT/backend"
 }
