@@ -14,10 +14,11 @@ transaction mode. What this module does about it, without a ping round trip per 
 import logging
 import select
 import time
-from collections.abc import Iterator
-from functools import lru_cache
-from typing import Annotated, Any
+from collections.abc import Callable
+from functools import lru_cache, partial
+from typing import Annotated, Any, TypeVar
 
+import anyio
 import psycopg
 from fastapi import Depends, Request
 from psycopg.rows import dict_row
@@ -25,11 +26,11 @@ from sqlalchemy import Engine, create_engine, event, exc, text
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.engine import make_url
 from sqlalchemy.sql import ClauseElement
-from sqlmodel import Session
 
 from app.settings import Settings
 
 logger = logging.getLogger("app.db")
+T = TypeVar("T")
 
 
 def normalise_url(url: str) -> str:
@@ -109,46 +110,75 @@ def _sql(statement: ClauseElement) -> str:
 
 
 def execute(
-    session: Session, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool
+    engine: Engine, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool
 ) -> list[dict[str, Any]]:
     """Run one task statement as the user `params["owner"]`, in ONE network round trip: set_config and the
     statement go out together in a psycopg pipeline, which the server runs as one implicit transaction.
 
     If the connection breaks under a statement that is safe to repeat, it is repeated once on a fresh connection;
-    otherwise the error propagates (a 503: the client decides whether to retry).
+    otherwise the error propagates (a 503: the client decides whether to retry). Blocking: call it in a thread.
     """
     for attempt in (1, 2):
-        connection = session.connection()
-        driver: psycopg.Connection[Any] = connection.connection.driver_connection  # type: ignore[assignment]
-        try:
-            with driver.pipeline():
-                driver.execute(_SET_USER, params)
-                cursor = driver.cursor(row_factory=dict_row)
-                cursor.execute(_sql(statement), params)
-            return cursor.fetchall()
-        except psycopg.OperationalError:
-            if not (driver.broken or driver.closed):
-                raise
-            connection.invalidate()  # the pool replaces it
-            session.close()
-            if not idempotent or attempt == 2:
-                raise
-            logger.warning("connection lost during an idempotent statement; retrying once")
+        with engine.connect() as connection:
+            driver: psycopg.Connection[Any] = connection.connection.driver_connection  # type: ignore[assignment]
+            try:
+                with driver.pipeline():
+                    driver.execute(_SET_USER, params)
+                    cursor = driver.cursor(row_factory=dict_row)
+                    cursor.execute(_sql(statement), params)
+                return cursor.fetchall()
+            except psycopg.OperationalError:
+                if not (driver.broken or driver.closed):
+                    raise
+                connection.invalidate()  # the pool replaces it
+                if not idempotent or attempt == 2:
+                    raise
+                logger.warning("connection lost during an idempotent statement; retrying once")
     raise AssertionError("unreachable")
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as session:
-        yield session
+class Database:
+    """What routes use: `await db.run(STATEMENT, params, idempotent=...)` → rows as dicts.
+
+    The blocking call runs in a worker thread under a deadline (DB_TIMEOUT_SECONDS). Past it the request gets a
+    503 at once, even when a pooler keeps the query waiting for a server; the abandoned thread finishes on its own.
+    """
+
+    def __init__(self, engine: Engine, timeout_seconds: float) -> None:
+        self.engine = engine
+        self.timeout_seconds = timeout_seconds
+
+    async def run(self, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool) -> list[dict[str, Any]]:
+        call = partial(execute, self.engine, statement, params, idempotent=idempotent)
+        return await self._in_thread(call)
+
+    async def is_ready(self) -> bool:
+        try:
+            return await self._in_thread(partial(_answers, self.engine))
+        except Exception:  # any failure to answer means "not ready"; the probe must not raise
+            return False
+
+    async def _in_thread(self, call: Callable[[], T]) -> T:
+        try:
+            with anyio.fail_after(self.timeout_seconds):
+                return await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
+        except TimeoutError as error:
+            raise DatabaseTimeoutError from error
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+class DatabaseTimeoutError(Exception):
+    """The database did not answer within DB_TIMEOUT_SECONDS (rendered as a 503 by app.errors)."""
 
 
-def database_is_ready(engine: Engine) -> bool:
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return True
-    except Exception:  # any failure to answer means "not ready"; the probe must not raise
-        return False
+def _answers(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    return True
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]

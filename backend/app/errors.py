@@ -14,6 +14,8 @@ from pydantic import BaseModel
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.db import DatabaseTimeoutError
+
 logger = logging.getLogger("app.errors")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -179,4 +181,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(sa_exc.TimeoutError, _database_unavailable)
     app.add_exception_handler(sa_exc.DBAPIError, _database_error)
     app.add_exception_handler(psycopg.OperationalError, _database_unavailable)  # raised by db.execute's pipeline
+    app.add_exception_handler(DatabaseTimeoutError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

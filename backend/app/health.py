@@ -3,9 +3,7 @@
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 
-from app.db import database_is_ready
 from app.errors import PROBLEM_RESPONSES, ApiError
 
 router = APIRouter(prefix="/health", tags=["health"])
@@ -18,7 +16,7 @@ async def health() -> dict[str, Any]:
 
 @router.get("/ready", summary="Readiness: the database answers", responses={503: PROBLEM_RESPONSES[503]})
 async def ready(request: Request) -> dict[str, Any]:
-    if not await run_in_threadpool(database_is_ready, request.app.state.engine):
+    if not await request.app.state.database.is_ready():
         retry_after = str(request.app.state.settings.retry_after_seconds)
         raise ApiError(503, "The database is not reachable.", {"Retry-After": retry_after})
     return {"status": "ready"}

@@ -9,7 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import health, tasks
 from app.auth import TokenVerifier
-from app.db import create_db_engine
+from app.db import Database, create_db_engine
 from app.errors import install_error_handlers
 from app.limits import BodySizeLimitMiddleware
 from app.observability import AccessLogMiddleware, is_acceptable_request_id
@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        app.state.engine.dispose()
+        app.state.database.engine.dispose()
 
     app = FastAPI(
         title="Todo API",
@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = create_db_engine(settings)
+    app.state.database = Database(create_db_engine(settings), settings.db_timeout_seconds)
     app.state.verifier = TokenVerifier(settings)
 
     install_error_handlers(app)

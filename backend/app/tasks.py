@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, case, delete, func, insert, not_, select, upda
 from sqlalchemy.sql import ClauseElement
 
 from app.auth import OwnerDep
-from app.db import SessionDep, execute
+from app.db import DatabaseDep
 from app.errors import PROBLEM_RESPONSES, ApiError
 from app.models import CompletionUpdate, Task, TaskCreate, TaskRead, TaskUpdate
 
@@ -55,7 +55,7 @@ def _update(fields: frozenset[str]) -> ClauseElement:
     return update(_table).where(_MINE).values(**values, updated_at=func.now()).returning(*_c)
 
 
-def task_id(id: str) -> int:
+async def task_id(id: str) -> int:
     """The `{id}` of the path. Anything that cannot be a task id is a 404, like a task that does not exist."""
     if not id.isascii() or not id.isdigit() or id.startswith("0") or int(id) > _BIGINT_MAX:
         raise ApiError(404, "Task was not found.")
@@ -65,56 +65,56 @@ def task_id(id: str) -> int:
 TaskIdDep = Annotated[int, Depends(task_id)]
 
 
-def _one(session: SessionDep, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool) -> TaskRead:
-    rows = execute(session, statement, params, idempotent=idempotent)
+async def _one(db: DatabaseDep, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool) -> TaskRead:
+    rows = await db.run(statement, params, idempotent=idempotent)
     if not rows:  # missing or someone else's: the same answer, so nothing leaks
         raise ApiError(404, f"Task {params['id']} was not found.")
     return TaskRead.model_validate(rows[0])
 
 
 @router.get("", summary="List my tasks, newest first")
-def list_tasks(owner: OwnerDep, session: SessionDep) -> list[TaskRead]:
-    rows = execute(session, LIST, {"owner": owner}, idempotent=True)
+async def list_tasks(owner: OwnerDep, db: DatabaseDep) -> list[TaskRead]:
+    rows = await db.run(LIST, {"owner": owner}, idempotent=True)
     return [TaskRead.model_validate(row) for row in rows]
 
 
 @router.post("", status_code=201, summary="Create a task")
-def create_task(
-    owner: OwnerDep, session: SessionDep, body: TaskCreate, request: Request, response: Response
+async def create_task(
+    owner: OwnerDep, db: DatabaseDep, body: TaskCreate, request: Request, response: Response
 ) -> TaskRead:
     # Not repeated on a dropped connection: the first attempt may have inserted the row.
-    rows = execute(session, CREATE, {"owner": owner, **body.model_dump()}, idempotent=False)
+    rows = await db.run(CREATE, {"owner": owner, **body.model_dump()}, idempotent=False)
     task = TaskRead.model_validate(rows[0])
     response.headers["Location"] = str(request.url_for("get_task", user_id=owner, id=str(task.id)).path)
     return task
 
 
 @router.get("/{id}", summary="Get one task")
-def get_task(owner: OwnerDep, task: TaskIdDep, session: SessionDep) -> TaskRead:
-    return _one(session, GET, {"owner": owner, "id": task}, idempotent=True)
+async def get_task(owner: OwnerDep, task: TaskIdDep, db: DatabaseDep) -> TaskRead:
+    return await _one(db, GET, {"owner": owner, "id": task}, idempotent=True)
 
 
 @router.put("/{id}", summary="Update some fields of a task")
-def update_task(owner: OwnerDep, task: TaskIdDep, session: SessionDep, body: TaskUpdate) -> TaskRead:
+async def update_task(owner: OwnerDep, task: TaskIdDep, db: DatabaseDep, body: TaskUpdate) -> TaskRead:
     changes = body.changes()
     statement = _update(frozenset(changes))
-    return _one(session, statement, {"owner": owner, "id": task, **changes}, idempotent=True)  # same values again
+    return await _one(db, statement, {"owner": owner, "id": task, **changes}, idempotent=True)  # same values again
 
 
 @router.delete("/{id}", summary="Delete a task (returns it)")
-def delete_task(owner: OwnerDep, task: TaskIdDep, session: SessionDep) -> TaskRead:
+async def delete_task(owner: OwnerDep, task: TaskIdDep, db: DatabaseDep) -> TaskRead:
     # Not repeated: if the first attempt deleted the row, a repeat would wrongly answer 404.
-    return _one(session, DELETE, {"owner": owner, "id": task}, idempotent=False)
+    return await _one(db, DELETE, {"owner": owner, "id": task}, idempotent=False)
 
 
 @router.patch("/{id}/complete", summary="Toggle completion, or set it with a body")
-def complete_task(
+async def complete_task(
     owner: OwnerDep,
     task: TaskIdDep,
-    session: SessionDep,
+    db: DatabaseDep,
     body: Annotated[CompletionUpdate | None, Body()] = None,
 ) -> TaskRead:
     target = body.completed if body is not None else None
     if target is None:
-        return _one(session, TOGGLE, {"owner": owner, "id": task}, idempotent=False)
-    return _one(session, SET_COMPLETED, {"owner": owner, "id": task, "completed": target}, idempotent=True)
+        return await _one(db, TOGGLE, {"owner": owner, "id": task}, idempotent=False)
+    return await _one(db, SET_COMPLETED, {"owner": owner, "id": task, "completed": target}, idempotent=True)

@@ -242,20 +242,42 @@ def test_server_side_prepared_statements_are_off_unless_enabled(
 ) -> None:
     # PgBouncer in transaction mode (< 1.21) hands each transaction any server connection, so a statement psycopg
     # prepared on one is missing on the next. psycopg prepares a query after 5 runs unless told not to.
-    from sqlmodel import Session
-
     from app.db import execute
     from app.tasks import LIST
 
     settings = make_settings(app_database_url, db_pool_size=1, db_max_overflow=0, db_prepared_statements=enabled)
     engine = create_db_engine(settings)
-    with Session(engine) as session:
-        for _ in range(8):
-            execute(session, LIST, {"owner": "prepared"}, idempotent=True)
-        driver = session.connection().connection.driver_connection
+    for _ in range(8):
+        execute(engine, LIST, {"owner": "prepared"}, idempotent=True)
+    with engine.connect() as connection:  # the pool's only connection: the one that ran them
+        driver = connection.connection.driver_connection
         assert driver is not None
         prepared = driver.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()
     engine.dispose()
 
     assert prepared is not None
     assert min(prepared[0], 1) == expected
+
+
+@req("DB-4", "C-ERR-4")
+def test_a_database_that_does_not_answer_is_a_503_at_the_deadline_not_a_hang(
+    database_url: str, app_database_url: str
+) -> None:
+    # A row lock held elsewhere makes the UPDATE wait, as a pooler with no server to give does.
+    app = create_app(make_settings(app_database_url, db_timeout_seconds=0.5, retry_after_seconds=1))
+    headers = bearer(make_token("blocked"))
+    conninfo = database_url.replace("postgresql+psycopg://", "postgresql://")
+    with client_for(app) as http, psycopg.connect(conninfo) as blocker:
+        task = http.post("/api/blocked/tasks", json={"title": "locked"}, headers=headers).json()
+        blocker.execute("SELECT 1 FROM tasks WHERE id = %s FOR UPDATE", (task["id"],))  # transaction left open
+        started = time.monotonic()
+        blocked = http.put(f"/api/blocked/tasks/{task['id']}", json={"title": "x"}, headers=headers)
+        waited = time.monotonic() - started
+        blocker.rollback()
+        time.sleep(0.2)  # the abandoned statement completes once the lock is gone
+        after = http.get(f"/api/blocked/tasks/{task['id']}", headers=headers)
+
+    assert blocked.status_code == 503
+    assert blocked.headers["Retry-After"] == "1"
+    assert waited < 5
+    assert after.status_code == 200

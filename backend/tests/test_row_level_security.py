@@ -6,7 +6,6 @@ import psycopg
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
 
 from app.db import create_db_engine, execute
 from app.models import Task
@@ -39,9 +38,8 @@ def test_a_query_without_a_user_filter_sees_only_the_callers_rows(
 ) -> None:
     user, _ = two_users_rows
     engine = create_db_engine(make_settings(app_database_url))
-    with Session(engine) as session:
-        mine = execute(session, EVERY_TASK, {"owner": user}, idempotent=True)
-        touched = execute(session, TOUCH_EVERY_TASK, {"owner": user}, idempotent=False)
+    mine = execute(engine, EVERY_TASK, {"owner": user}, idempotent=True)
+    touched = execute(engine, TOUCH_EVERY_TASK, {"owner": user}, idempotent=False)
     engine.dispose()
 
     assert mine
