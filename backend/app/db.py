@@ -64,10 +64,26 @@ def create_db_engine(settings: Settings) -> Engine:
     return engine
 
 
+# libpq's words for "the server is not there (yet)": worth another try within the budget.
+_TRANSIENT = (
+    "connection refused",
+    "timeout expired",
+    "server closed the connection",
+    "connection reset",
+    "no route to host",
+    "network is unreachable",
+    "starting up",
+    "shutting down",
+)
+
+
 def _retryable(error: psycopg.OperationalError) -> bool:
-    # No SQLSTATE: refused, unreachable, timed out, dropped. 57P0x: shutting down / starting up.
-    # Anything else (bad password, no such database, TLS refused) will not heal by waiting.
-    return error.sqlstate is None or error.sqlstate.startswith(("57P", "08"))
+    # 57P0x: shutting down / starting up; 08xxx: connection failures the server reported. Anything else (bad
+    # password, no such database, TLS or channel binding refused) will not heal by waiting.
+    if error.sqlstate:
+        return error.sqlstate.startswith(("57P", "08"))
+    message = str(error).lower()
+    return any(words in message for words in _TRANSIENT)
 
 
 def _retry_connects(engine: Engine, budget_seconds: float) -> None:
