@@ -65,55 +65,56 @@ async def task_id(id: str) -> int:
 TaskIdDep = Annotated[int, Depends(task_id)]
 
 
-async def _one(db: DatabaseDep, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool) -> TaskRead:
+# Handlers return the rows as dicts and FastAPI validates them once against `response_model` on the way out
+# (returning TaskRead instances would validate each row twice: measured in the benchmark, it matters for lists).
+Row = dict[str, Any]
+
+
+async def _one(db: DatabaseDep, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool) -> Row:
     rows = await db.run(statement, params, idempotent=idempotent)
     if not rows:  # missing or someone else's: the same answer, so nothing leaks
         raise ApiError(404, f"Task {params['id']} was not found.")
-    return TaskRead.model_validate(rows[0])
+    return rows[0]
 
 
-@router.get("", summary="List my tasks, newest first")
-async def list_tasks(owner: OwnerDep, db: DatabaseDep) -> list[TaskRead]:
-    rows = await db.run(LIST, {"owner": owner}, idempotent=True)
-    return [TaskRead.model_validate(row) for row in rows]
+@router.get("", summary="List my tasks, newest first", response_model=list[TaskRead])
+async def list_tasks(owner: OwnerDep, db: DatabaseDep) -> list[Row]:
+    return await db.run(LIST, {"owner": owner}, idempotent=True)
 
 
-@router.post("", status_code=201, summary="Create a task")
-async def create_task(
-    owner: OwnerDep, db: DatabaseDep, body: TaskCreate, request: Request, response: Response
-) -> TaskRead:
+@router.post("", status_code=201, summary="Create a task", response_model=TaskRead)
+async def create_task(owner: OwnerDep, db: DatabaseDep, body: TaskCreate, request: Request, response: Response) -> Row:
     # Not repeated on a dropped connection: the first attempt may have inserted the row.
     rows = await db.run(CREATE, {"owner": owner, **body.model_dump()}, idempotent=False)
-    task = TaskRead.model_validate(rows[0])
-    response.headers["Location"] = str(request.url_for("get_task", user_id=owner, id=str(task.id)).path)
-    return task
+    response.headers["Location"] = str(request.url_for("get_task", user_id=owner, id=str(rows[0]["id"])).path)
+    return rows[0]
 
 
-@router.get("/{id}", summary="Get one task")
-async def get_task(owner: OwnerDep, task: TaskIdDep, db: DatabaseDep) -> TaskRead:
+@router.get("/{id}", summary="Get one task", response_model=TaskRead)
+async def get_task(owner: OwnerDep, task: TaskIdDep, db: DatabaseDep) -> Row:
     return await _one(db, GET, {"owner": owner, "id": task}, idempotent=True)
 
 
-@router.put("/{id}", summary="Update some fields of a task")
-async def update_task(owner: OwnerDep, task: TaskIdDep, db: DatabaseDep, body: TaskUpdate) -> TaskRead:
+@router.put("/{id}", summary="Update some fields of a task", response_model=TaskRead)
+async def update_task(owner: OwnerDep, task: TaskIdDep, db: DatabaseDep, body: TaskUpdate) -> Row:
     changes = body.changes()
     statement = _update(frozenset(changes))
     return await _one(db, statement, {"owner": owner, "id": task, **changes}, idempotent=True)  # same values again
 
 
-@router.delete("/{id}", summary="Delete a task (returns it)")
-async def delete_task(owner: OwnerDep, task: TaskIdDep, db: DatabaseDep) -> TaskRead:
+@router.delete("/{id}", summary="Delete a task (returns it)", response_model=TaskRead)
+async def delete_task(owner: OwnerDep, task: TaskIdDep, db: DatabaseDep) -> Row:
     # Not repeated: if the first attempt deleted the row, a repeat would wrongly answer 404.
     return await _one(db, DELETE, {"owner": owner, "id": task}, idempotent=False)
 
 
-@router.patch("/{id}/complete", summary="Toggle completion, or set it with a body")
+@router.patch("/{id}/complete", summary="Toggle completion, or set it with a body", response_model=TaskRead)
 async def complete_task(
     owner: OwnerDep,
     task: TaskIdDep,
     db: DatabaseDep,
     body: Annotated[CompletionUpdate | None, Body()] = None,
-) -> TaskRead:
+) -> Row:
     target = body.completed if body is not None else None
     if target is None:
         return await _one(db, TOGGLE, {"owner": owner, "id": task}, idempotent=False)

@@ -1,0 +1,176 @@
+"""The benchmark: `scripts/bench [--quick]` (or `python -m bench` from backend/). See docs/performance.md."""
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from app.cli import BACKEND_DIR
+from app.embedded_db import embedded_postgres
+from bench.delay_proxy import DelayProxy
+from bench.environment import ApiProcess, grow_to, prepare_database, write_tokens
+from bench.load import ROUTES, pgbench, wrk
+from bench.report import Report, Row
+
+USERS = 1000
+CONNECTIONS = 32
+ONE_WAY_MS = 2.5  # 5 ms round trip, about a cloud region's app-to-database distance
+
+
+@contextmanager
+def database_server() -> Iterator[str]:
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url:
+        yield url
+        return
+    with tempfile.TemporaryDirectory(prefix="todo-bench-") as folder:
+        os.chmod(folder, 0o755)  # noqa: S103  (the embedded server runs as its own user)
+        with embedded_postgres(Path(folder) / "pg", cleanup="stop") as embedded:
+            yield embedded
+
+
+def bare_round_trip_ms(url: str) -> float:
+    """What one round trip through the delay proxy really costs (its own overhead included)."""
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        samples = []
+        for _ in range(50):
+            started = time.perf_counter()
+            connection.execute("SELECT 1").fetchall()
+            samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def import_hotspots() -> list[str]:
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import app.main"], cwd=BACKEND_DIR, capture_output=True, text=True
+    )
+    rows = []
+    for line in run.stderr.splitlines()[1:]:
+        parts = [part.strip() for part in line.removeprefix("import time:").split("|")]
+        if len(parts) == 3 and parts[1].isdigit():
+            rows.append((int(parts[1]), parts[2]))
+    return [f"{name.strip()} {micros / 1000:.0f} ms" for micros, name in sorted(rows, reverse=True)[:10]]
+
+
+def run(quick: bool) -> Report:
+    seconds = 2.0 if quick else 8.0
+    report = Report(rtt_ms=2 * ONE_WAY_MS)
+    with database_server() as server_url, tempfile.TemporaryDirectory() as folder:
+        admin_url, app_url = prepare_database(server_url, USERS)
+        data = Path(folder) / "tokens.lua"
+        write_tokens(data, USERS)
+
+        print("framework ceiling ...", flush=True)
+        owner = {"DATABASE_URL_UNPOOLED": admin_url}  # migrations run as the owner, the service as todo_app
+        with ApiProcess(app_url, ceiling=True) as ceiling:
+            ceilings = {route: wrk(ceiling.base_url, route, seconds, CONNECTIONS, data) for route in ROUTES}
+
+        print("API, 1 worker ...", flush=True)
+        with ApiProcess(app_url, env=owner) as api:
+            report.facts["cold start (process start to first authenticated 200)"] = f"{api.cold_start_seconds:.2f} s"
+            results = {route: wrk(api.base_url, route, seconds, CONNECTIONS, data) for route in ROUTES}
+            report.facts["RSS per worker after the load (1 worker)"] = f"{api.worker_rss_mb()} MB"
+            direct = {route: wrk(api.base_url, route, seconds / 2, 1, data, delete_offset=10) for route in ROUTES}
+
+        print("database ceiling (pgbench) ...", flush=True)
+        databases = {r: pgbench(app_url, r, seconds, CONNECTIONS, USERS) for r in ROUTES if r != "mix"}
+        report.rows = [Row(r, results[r], ceilings[r], databases.get(r), direct=direct[r]) for r in ROUTES]
+
+        print("latency injection ...", flush=True)
+        target = make_url(app_url)
+        host = str(target.query.get("host") or target.host)
+        with DelayProxy(host, target.port or 5432, ONE_WAY_MS) as proxy:
+            proxied = target.set(host="127.0.0.1", port=proxy.port, query={}).render_as_string(hide_password=False)
+            report.measured_rtt_ms = bare_round_trip_ms(proxied)
+            with ApiProcess(proxied, env=owner) as slow:
+                for row in report.rows:
+                    row.injected = wrk(slow.base_url, row.route, seconds / 2, 1, data, delete_offset=20)
+
+        print("API, 2 workers ...", flush=True)
+        with ApiProcess(app_url, workers=2, env=owner) as two:
+            for route in ("get", "mix"):
+                report.extra.append(Row(f"{route}, 2 workers", wrk(two.base_url, route, seconds, CONNECTIONS, data)))
+            report.facts["RSS per worker after the load (2 workers)"] = f"{two.worker_rss_mb()} MB"
+
+        print("1,000,000-row table ...", flush=True)
+        grow_to(admin_url, 1_000_000)
+        with ApiProcess(app_url, env=owner) as big:
+            report.extra.append(Row("list, 1M-row table", wrk(big.base_url, "list", seconds, CONNECTIONS, data)))
+    report.facts["import hot spots (python -X importtime, cumulative)"] = "; ".join(import_hotspots())
+    return report
+
+
+def targets(report: Report) -> list[str]:
+    rows = {row.route: row for row in report.rows + report.extra}
+
+    def share(route: str) -> float:
+        row = rows[route]
+        return row.api.requests_per_second / row.ceiling.requests_per_second if row.ceiling else 0.0
+
+    worst_trips = max(row.round_trips(report.rtt_ms) or 0 for row in report.rows)
+    worst_net = max(row.net_round_trips(report.measured_rtt_ms) or 0 for row in report.rows)
+    big_ratio = rows["list, 1M-row table"].api.p50_ms / rows["list"].api.p50_ms
+    errors = sum(row.api.errors for row in report.rows + report.extra)
+    injected_errors = sum(row.injected.errors for row in report.rows if row.injected)
+    checks = [
+        (worst_trips <= 1.3, f"p50 / injected RTT <= 1.3 for every route: worst {worst_trips:.2f}"),
+        (worst_net <= 1.3, f"net database round trips per request <= 1.3 for every route: worst {worst_net:.2f}"),
+        (share("get") >= 0.5, f"GET by id >= 50% of the framework ceiling: {share('get'):.0%}"),
+        (share("mix") >= 0.4, f"mix >= 40% of the framework ceiling: {share('mix'):.0%}"),
+        (big_ratio <= 1.2, f"list p50 on the 1M-row table <= 1.2x the small table's: {big_ratio:.2f}x"),
+        (errors + injected_errors == 0, f"no non-2xx responses in any run: {errors + injected_errors}"),
+    ]
+    return [f"- [{'x' if ok else ' '}] {text}" for ok, text in checks]
+
+
+def write_markdown(report: Report, path: Path, command: str) -> None:
+    facts = "\n".join(f"- {name}: {value}" for name, value in report.facts.items())
+    cpu = f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+    text = (PLAN.read_text() if PLAN.exists() else "").format(
+        command=command,
+        date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        machine=cpu,
+        table=report.table(),
+        ceilings=report.ceilings(),
+        facts=facts,
+        targets="\n".join(targets(report)),
+        rtt=report.rtt_ms,
+        connections=CONNECTIONS,
+    )
+    path.write_text(text)
+
+
+PLAN = Path(__file__).with_name("performance.md.template")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="2 s per run, no report written (CI)")
+    parser.add_argument("--out", type=Path, default=BACKEND_DIR.parent / "docs" / "performance.md")
+    args = parser.parse_args()
+    report = run(args.quick)
+    print(report.table())
+    print("\n".join(targets(report)))
+    for name, value in report.facts.items():
+        print(f"{name}: {value}")
+    if not args.quick:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        report.plot(args.out.with_suffix(".png"))
+        write_markdown(report, args.out, "scripts/bench")
+    errors = sum(row.api.errors for row in report.rows + report.extra)
+    sys.exit(1 if errors else 0)
+
+
+if __name__ == "__main__":
+    main()
