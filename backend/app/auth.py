@@ -91,6 +91,11 @@ class TokenVerifier:
             raise _unauthorized("The token is not valid yet.") from exc
         except jwt.InvalidTokenError as exc:
             raise _unauthorized(f"The token is invalid: {exc}") from exc
+        for name in ("exp", "iat", "nbf"):
+            # RFC 7519 NumericDate is a JSON number; PyJWT would also accept "9999999999" as a string.
+            value = claims.get(name, 0)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise _unauthorized(f"The token's {name} claim must be a number.")
         user_id = claims.get(settings.jwt_user_id_claim)
         if not isinstance(user_id, str) or not user_id or len(user_id) > USER_ID_MAX:
             raise _unauthorized(f"The token's {settings.jwt_user_id_claim} claim must be a non-empty string.")

@@ -118,6 +118,14 @@ def _discard_if_hung_up(dbapi_connection: Any, _record: Any, _proxy: Any) -> Non
 _DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]
 # Row-level security reads the caller from this setting (migration 0002); `true` scopes it to the transaction.
 _SET_USER = "SELECT set_config('app.user_id', %(owner)s, true)"
+# Per-user rate limit (migration 0003): raises SQLSTATE RL429 past the limit, aborting the whole pipeline.
+_TAKE_SLOT = "SELECT take_request_slot(%(owner)s, %(rate_limit)s)"
+
+
+class RateLimitedError(Exception):
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__("rate limit exceeded")
+        self.retry_after_seconds = retry_after_seconds
 
 
 @lru_cache(maxsize=128)
@@ -126,10 +134,11 @@ def _sql(statement: ClauseElement) -> str:
 
 
 def execute(
-    engine: Engine, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool
+    engine: Engine, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool, rate_limit: int = 0
 ) -> list[dict[str, Any]]:
-    """Run one task statement as the user `params["owner"]`, in ONE network round trip: set_config and the
-    statement go out together in a psycopg pipeline, which the server runs as one implicit transaction.
+    """Run one task statement as the user `params["owner"]`, in ONE network round trip: set_config (and, with a
+    rate limit, the slot check) and the statement go out together in a psycopg pipeline, which the server runs as
+    one implicit transaction.
 
     If the connection breaks under a statement that is safe to repeat, it is repeated once on a fresh connection;
     otherwise the error propagates (a 503: the client decides whether to retry). Blocking: call it in a thread.
@@ -140,6 +149,8 @@ def execute(
             try:
                 with driver.pipeline():
                     driver.execute(_SET_USER, params)
+                    if rate_limit:
+                        driver.execute(_TAKE_SLOT, {"owner": params["owner"], "rate_limit": rate_limit})
                     cursor = driver.cursor(row_factory=dict_row)
                     cursor.execute(_sql(statement), params)
                 return cursor.fetchall()
@@ -150,6 +161,10 @@ def execute(
                 if not idempotent or attempt == 2:
                     raise
                 logger.warning("connection lost during an idempotent statement; retrying once")
+            except psycopg.Error as error:
+                if error.sqlstate == "RL429":
+                    raise RateLimitedError(int(error.diag.message_detail or 60)) from error
+                raise
     raise AssertionError("unreachable")
 
 
@@ -160,12 +175,13 @@ class Database:
     503 at once, even when a pooler keeps the query waiting for a server; the abandoned thread finishes on its own.
     """
 
-    def __init__(self, engine: Engine, timeout_seconds: float) -> None:
+    def __init__(self, engine: Engine, timeout_seconds: float, rate_limit_per_minute: int = 0) -> None:
         self.engine = engine
         self.timeout_seconds = timeout_seconds
+        self.rate_limit = rate_limit_per_minute
 
     async def run(self, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool) -> list[dict[str, Any]]:
-        call = partial(execute, self.engine, statement, params, idempotent=idempotent)
+        call = partial(execute, self.engine, statement, params, idempotent=idempotent, rate_limit=self.rate_limit)
         return await self._in_thread(call)
 
     async def is_ready(self) -> bool:

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.db import DatabaseTimeoutError
+from app.db import DatabaseTimeoutError, RateLimitedError
 
 logger = logging.getLogger("app.errors")
 
@@ -58,6 +58,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: _documented("The path's user id is not the token's"),
     404: _documented("No such task for this user (or an id that cannot exist)"),
     413: _documented("Request body too large"),
+    429: _documented("Too many requests for this user (when RATE_LIMIT_PER_MINUTE is set); see `Retry-After`"),
     500: _documented("Unexpected failure (carries a request id)"),
     503: _documented("Database unavailable; retry after `Retry-After` seconds"),
 }
@@ -159,6 +160,17 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     return await _unexpected_error(request, exc)
 
 
+async def _rate_limited(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RateLimitedError)
+    limit = request.app.state.settings.rate_limit_per_minute
+    return problem(
+        request,
+        429,
+        f"Too many requests: at most {limit} a minute. Retry in {exc.retry_after_seconds} s.",
+        headers={"Retry-After": str(exc.retry_after_seconds)},
+    )
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # The traceback goes to the log (tagged with the request id), never to the client.
     request_id = correlation_id.get() or ""
@@ -182,4 +194,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(sa_exc.DBAPIError, _database_error)
     app.add_exception_handler(psycopg.OperationalError, _database_unavailable)  # raised by db.execute's pipeline
     app.add_exception_handler(DatabaseTimeoutError, _database_unavailable)
+    app.add_exception_handler(RateLimitedError, _rate_limited)
     app.add_exception_handler(Exception, _unexpected_error)

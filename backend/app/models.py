@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, StrictBool, StringConstraints, field_serializer, field_validator, model_validator
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Column, DateTime, Identity, Index, Text, text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Column, DateTime, Identity, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
 TITLE_MAX = 200
@@ -48,6 +48,16 @@ class Task(SQLModel, table=True):
     updated_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=False, server_default=text("now()"))
     )
+
+
+class RateLimit(SQLModel, table=True):
+    """Requests per user per one-minute window (migration 0003; written only by take_request_slot())."""
+
+    __tablename__ = "rate_limits"
+
+    user_id: str = Field(sa_column=Column(Text, primary_key=True))
+    window_start: datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True))
+    requests: int = Field(sa_column=Column(Integer, nullable=False))
 
 
 class TaskCreate(SQLModel):

@@ -54,6 +54,9 @@ class Settings(DatabaseSettings):
     jwks_refetch_cooldown_seconds: float = Field(default=10.0, ge=0)
 
     cors_origins: Annotated[list[str], NoDecode] = ["http://localhost:3000", "http://127.0.0.1:3000"]
+    # Requests per user per minute on the task routes, counted in PostgreSQL so every API process shares the
+    # count; 0 turns it off (the default: enable it in production, e.g. 120).
+    rate_limit_per_minute: int = Field(default=0, ge=0)
     # A task is at most ~1.3 KB of JSON; 64 KiB leaves room for clients while capping abuse.
     max_body_bytes: int = Field(default=65536, ge=1024)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -146,6 +146,7 @@ def write_markdown(report: Report, path: Path, command: str) -> None:
         facts=facts,
         targets="\n".join(targets(report)),
         rtt=report.rtt_ms,
+        measured_rtt=f"{report.measured_rtt_ms:.2f}",
         connections=CONNECTIONS,
     )
     path.write_text(text)

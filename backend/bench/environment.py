@@ -81,9 +81,15 @@ class ApiProcess:
     """`todo-api run` (or the ceiling app under uvicorn) as a child process on a free loopback port."""
 
     def __init__(
-        self, database_url: str, *, workers: int = 1, ceiling: bool = False, env: dict[str, str] | None = None
+        self,
+        database_url: str,
+        *,
+        workers: int = 1,
+        ceiling: bool = False,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
     ) -> None:
-        self.port = free_port()
+        self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         if ceiling:
             command = [sys.executable, "-m", "uvicorn", "bench.ceiling:create_app", "--factory", "--no-access-log"]
@@ -132,7 +138,7 @@ class ApiProcess:
         serving = workers or [parent]
         return [round(p.memory_info().rss / 2**20, 1) for p in serving]
 
-    def stop(self) -> None:
+    def stop(self, sig: signal.Signals = signal.SIGTERM) -> None:
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            os.killpg(self.process.pid, sig)
             self.process.wait(30)
