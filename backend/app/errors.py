@@ -90,6 +90,7 @@ def problem(
 _MESSAGES = {
     "missing": "is required",
     "string_type": "must be a string",
+    "string_unicode": "must be valid Unicode text",
     "bool_type": "must be true or false",
     "bool_parsing": "must be true or false",
     "dict_type": "must be a JSON object",

@@ -3,7 +3,15 @@
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, StrictBool, StringConstraints, field_serializer, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    StrictBool,
+    StringConstraints,
+    WithJsonSchema,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Column, DateTime, Identity, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
@@ -12,17 +20,38 @@ DESCRIPTION_MAX = 1000
 USER_ID_MAX = 255
 
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL text cannot hold U+0000; refusing it here turns a would-be 500 into a clear 400.
+def _storable(value: str) -> str:
+    # PostgreSQL text cannot hold U+0000: refusing it here turns a would-be database error (500) into a clear 400.
+    # (Lone surrogates never get this far: pydantic's JSON parser refuses them as invalid Unicode.)
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
     return value
 
 
+# The published schema states the rules exactly as validated, so generated clients and fuzzers agree with the
+# server: a title is 1-200 characters once surrounding white space is trimmed, with no NUL.
+_CHAR = r"[^\x00]"
+_VISIBLE = r"[^\s\x00]"
+TITLE_PATTERN = rf"^\s*{_VISIBLE}(?:{_CHAR}{{0,{TITLE_MAX - 2}}}{_VISIBLE})?\s*$"
+
 Title = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX), AfterValidator(_no_nul)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX),
+    AfterValidator(_storable),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": TITLE_PATTERN,
+            "description": f"1-{TITLE_MAX} characters after trimming surrounding white space.",
+        }
+    ),
 ]
-Description = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX), AfterValidator(_no_nul)]
+Description = Annotated[
+    str,
+    StringConstraints(max_length=DESCRIPTION_MAX),
+    AfterValidator(_storable),
+    WithJsonSchema({"type": "string", "maxLength": DESCRIPTION_MAX, "pattern": rf"^{_CHAR}*$"}),
+]
 
 
 class Task(SQLModel, table=True):

@@ -34,8 +34,14 @@ class Tally:
     statuses: Counter[str] = field(default_factory=Counter)
     latencies_ms: list[float] = field(default_factory=list)
     acknowledged: list[tuple[str, int]] = field(default_factory=list)
-    last_failure: float = 0.0
-    first_success_after: dict[str, float] = field(default_factory=dict)
+    fault_ended: dict[str, float] = field(default_factory=dict)  # fault -> when it ended
+    recovered_after: dict[str, float] = field(default_factory=dict)  # fault -> seconds to the next success
+
+    def success(self) -> None:
+        now = time.monotonic()
+        for fault, ended in self.fault_ended.items():
+            if fault not in self.recovered_after and now >= ended:
+                self.recovered_after[fault] = now - ended
 
 
 async def client(n: int, base_url: str, stop_at: float, tally: Tally) -> None:
@@ -62,13 +68,13 @@ async def client(n: int, base_url: str, stop_at: float, tally: Tally) -> None:
                     response = await http.put(f"/api/{user}/tasks/{task}", json={"title": "renamed"})
             except httpx.TransportError as error:
                 tally.statuses[f"connection error ({type(error).__name__})"] += 1
-                tally.last_failure = time.monotonic()
                 await asyncio.sleep(0.05)
                 continue
             tally.latencies_ms.append((time.monotonic() - started) * 1000)
             tally.statuses[str(response.status_code)] += 1
-            if response.status_code >= 400:
-                tally.last_failure = time.monotonic()
+            if response.status_code < 400:
+                tally.success()
+            else:
                 await asyncio.sleep(0.05)
 
 
@@ -77,29 +83,36 @@ async def drive(base_url: str, seconds: float, tally: Tally) -> None:
     await asyncio.gather(*(client(n, base_url, stop_at, tally) for n in range(1, CLIENTS + 1)))
 
 
-async def faults(server: object, api: list[ApiProcess], seconds: float, env: dict[str, str], app_url: str) -> None:
+async def faults(
+    server: object, api: list[ApiProcess], seconds: float, env: dict[str, str], app_url: str, tally: Tally
+) -> None:
     """Restart PostgreSQL at 30% of the run, kill -9 and restart the API at 60%."""
     await asyncio.sleep(seconds * 0.3)
     print("fault: restarting PostgreSQL", flush=True)
     await asyncio.to_thread(server.stop)  # type: ignore[attr-defined]
     await asyncio.sleep(1.0)
     await asyncio.to_thread(server.start)  # type: ignore[attr-defined]
+    tally.fault_ended["PostgreSQL restart"] = time.monotonic()
     await asyncio.sleep(seconds * 0.3 - 1.0)
     print("fault: SIGKILL to the API, then a restart", flush=True)
     port = api[0].port
     api[0].stop(signal.SIGKILL)
+    killed = time.monotonic()
     api[0] = await asyncio.to_thread(ApiProcess, app_url, env=env, port=port)
+    tally.fault_ended["API SIGKILL"] = killed  # recovery counts the whole restart of the process
 
 
 def verify(admin_url: str, tally: Tally) -> tuple[int, int, int]:
     """(acknowledged, found, rows owned by the wrong user)"""
     with psycopg.connect(conninfo(admin_url)) as connection:
-        rows = dict(connection.execute("SELECT id, user_id FROM tasks WHERE title LIKE 'load %'").fetchall())
+        rows: dict[int, str] = dict(
+            connection.execute("SELECT id, user_id FROM tasks WHERE title LIKE 'load %'").fetchall()
+        )
         wrong = connection.execute(
             "SELECT count(*) FROM tasks WHERE title LIKE 'load %' AND title <> 'load ' || user_id"
         )
         wrong_count = (wrong.fetchone() or [0])[0]
-    found = sum(1 for user, task_id in tally.acknowledged if rows.get(task_id) == user)
+    found = len([task_id for user, task_id in tally.acknowledged if rows.get(task_id) == user])
     return len(tally.acknowledged), found, int(wrong_count)
 
 
@@ -119,7 +132,7 @@ def main() -> None:
 
             async def run() -> None:
                 await asyncio.gather(
-                    drive(api[0].base_url, args.seconds, tally), faults(server, api, args.seconds, env, app_url)
+                    drive(api[0].base_url, args.seconds, tally), faults(server, api, args.seconds, env, app_url, tally)
                 )
 
             asyncio.run(run())
@@ -138,6 +151,8 @@ def main() -> None:
     print(f"| p50 / p99 latency | {p50:.1f} ms / {p99:.1f} ms |")
     print(f"| writes acknowledged / found | {acknowledged} / {found} |")
     print(f"| tasks owned by the wrong user | {wrong} |")
+    for fault, seconds in tally.recovered_after.items():
+        print(f"| first success after the {fault} | {seconds:.2f} s |")
     allowed = {"200", "201", "503"}
     bad = {s: c for s, c in tally.statuses.items() if s not in allowed and not s.startswith("connection error")}
     ok = found == acknowledged and wrong == 0 and not bad and acknowledged > 0

@@ -72,6 +72,15 @@ def test_invalid_fields_on_create_are_400_with_the_field_named(
     assert client.get(f"/api/{user}/tasks", headers=auth).json() == []
 
 
+@req("C-ERR-2", "C-TASK-2")
+def test_a_lone_surrogate_escape_is_400_not_a_database_error(
+    client: httpx.Client, user: str, auth: dict[str, str]
+) -> None:
+    raw = b'{"title": "lone \\ud800 surrogate"}'  # valid JSON syntax, not valid Unicode text
+    problem = assert_bad_request(client.post(f"/api/{user}/tasks", content=raw, headers=auth | JSON), "title")
+    assert {"field": "title", "message": "must be valid Unicode text"} in problem["errors"]
+
+
 @req("FR-013", "C-ERR-2")
 def test_several_errors_are_reported_together(client: httpx.Client, user: str, auth: dict[str, str]) -> None:
     body = {"title": "", "description": "d" * 1001, "completed": "no"}
