@@ -65,8 +65,10 @@ class TokenVerifier:
             signing_key = self._jwks.get_signing_key_from_jwt(token)
         except jwt.PyJWKClientConnectionError as exc:
             raise ApiError(503, "The token signing keys cannot be fetched right now.", {"Retry-After": "5"}) from exc
-        except (jwt.PyJWKClientError, jwt.DecodeError) as exc:
+        except jwt.PyJWKClientError as exc:
             raise _unauthorized("The token was not signed by a known key.") from exc
+        except jwt.InvalidTokenError as exc:  # unreadable header: a `kid` that is not a string, an unknown `crit`
+            raise _unauthorized(f"The token is invalid: {exc}") from exc
         allowed = _ALGORITHMS_BY_KEY.get(signing_key.key_type or "", [])
         # A key that names its algorithm (Better Auth's do) verifies only that one.
         declared = signing_key.algorithm_name

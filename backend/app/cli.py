@@ -105,7 +105,7 @@ def _run(args: argparse.Namespace) -> None:
             get_settings.cache_clear()
         else:
             _warn_if_rls_is_bypassed(get_settings().database_url)
-        from app.observability import configure_logging
+        from app.observability import configure_logging, logging_config
 
         configure_logging(get_settings().log_level)
         uvicorn.run(
@@ -114,7 +114,7 @@ def _run(args: argparse.Namespace) -> None:
             host=args.host,
             port=args.port,
             workers=args.workers,
-            log_config=None,  # keep our JSON logging
+            log_config=logging_config(get_settings().log_level),  # JSON logs in every worker process too
             proxy_headers=False,
         )
 

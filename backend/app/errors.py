@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from app.db import DatabaseTimeoutError, RateLimitedError
 
@@ -137,9 +138,22 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         detail = f"There is nothing at {request.url.path}."
     elif exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
+        # Starlette's Allow names only the methods of the first route whose path matched; RFC 9110 15.5.6 wants
+        # every method the resource supports (GET and POST share a path, as do GET, PUT and DELETE).
+        return problem(request, 405, detail, headers={"Allow": _allowed_methods(request)})
     else:
         detail = str(exc.detail)
     return problem(request, exc.status_code, detail, headers=exc.headers)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed_methods(request: Request) -> str:
+    # Asked of the routes through Starlette's public `matches` (FastAPI nests included routers), once per method.
+    routes = request.app.router.routes
+    allowed = [m for m in _METHODS if any(r.matches({**request.scope, "method": m})[0] is Match.FULL for r in routes)]
+    return ", ".join(allowed)
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:

