@@ -7,6 +7,7 @@ starts the look-alike's PostgreSQL, so it never runs against anything else.
 import os
 import statistics
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 
@@ -112,3 +113,17 @@ def test_latency_through_the_pooler_and_direct(pooled_and_direct: tuple[str, str
                 samples.append((time.perf_counter() - started) * 1000)
             figures[label] = statistics.median(samples)
     print(f"\nGET list p50: pooled {figures['pooled']:.2f} ms, direct {figures['direct']:.2f} ms")
+
+
+@req("DB-6")
+def test_a_wrong_password_is_one_clear_line_at_start_up() -> None:
+    direct = make_url(neon_local("env")["DATABASE_URL_UNPOOLED"]).set(password="wrong-password")
+    env = {"DATABASE_URL": direct.render_as_string(hide_password=False), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "app.cli", "migrate"], cwd=BACKEND_DIR, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode != 0
+    assert 'password authentication failed for user "neon"' in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "wrong-password" not in result.stderr
