@@ -137,6 +137,18 @@ def _token(args: argparse.Namespace) -> None:
     print(jwt.encode(claims, settings.better_auth_secret.get_secret_value(), algorithm="HS256"))
 
 
+def _openapi(args: argparse.Namespace) -> None:
+    """Print the OpenAPI document: the frontend generates its API types from it (frontend/scripts/api-types.mjs)."""
+    import json
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    # The document depends on no setting that matters here; placeholders let it print on a machine with none set.
+    placeholder = Settings(better_auth_secret="openapi-" * 4, database_url="postgresql://openapi@127.0.0.1/none")
+    print(json.dumps(create_app(placeholder).openapi(), indent=2, sort_keys=True))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="todo-api", description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="embedded database and dev secret")
@@ -155,6 +167,9 @@ def main(argv: list[str] | None = None) -> None:
     token.add_argument("user_id")
     token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default 3600)")
     token.set_defaults(handler=_token)
+
+    openapi = commands.add_parser("openapi", help="print the OpenAPI document (JSON)")
+    openapi.set_defaults(handler=_openapi)
 
     args = parser.parse_args(argv)
     try:

@@ -1,0 +1,142 @@
+// Real Better Auth (this app's own auth configuration, served by `next start`) issuing tokens to the real API.
+import { expect, test } from "@playwright/test";
+
+import { decode, frontendToken, pluginToken, signUp, stack, tamper, tasksOf } from "./stack";
+
+type Tasks = ReturnType<typeof tasksOf>;
+
+/** Every route once, as one user, with the contract's statuses and shapes. */
+async function everyRoute(tasks: Tasks, userId: string) {
+  const first = await tasks.create({ title: "Buy milk", description: "2 litres" });
+  expect(first.status()).toBe(201);
+  const created = await first.json();
+  expect(created).toMatchObject({ user_id: userId, title: "Buy milk", description: "2 litres", completed: false });
+  expect(first.headers()["location"]).toBe(`/api/${userId}/tasks/${created.id}`);
+  const second = await (await tasks.create({ title: "Write report" })).json();
+
+  const list = await tasks.list();
+  expect(list.status()).toBe(200);
+  expect((await list.json()).map((task: { id: number }) => task.id)).toEqual([second.id, created.id]); // newest first
+
+  expect(await (await tasks.get(created.id)).json()).toEqual(created);
+  const updated = await tasks.update(created.id, { title: "Buy oat milk" });
+  expect(updated.status()).toBe(200);
+  expect(await updated.json()).toMatchObject({ title: "Buy oat milk", description: "2 litres" });
+  expect((await (await tasks.toggle(created.id)).json()).completed).toBe(true);
+  expect((await (await tasks.toggle(created.id)).json()).completed).toBe(false);
+  const removed = await tasks.remove(second.id);
+  expect(removed.status()).toBe(200);
+  expect(await removed.json()).toEqual(second); // the deleted task
+  expect((await tasks.get(second.id)).status()).toBe(404);
+  return created.id as number;
+}
+
+/** User B, with a valid token of their own, cannot see, change or delete user A's task. */
+async function isolated(mine: Tasks, othersPath: Tasks, taskOfA: number, taskBefore: object, readAsA: Tasks) {
+  expect(await (await mine.list()).json()).toEqual([]);
+  for (const response of [
+    await mine.get(taskOfA),
+    await mine.update(taskOfA, { title: "pwned" }),
+    await mine.toggle(taskOfA),
+    await mine.remove(taskOfA),
+  ]) {
+    expect(response.status()).toBe(404); // not 403: B learns nothing about A's ids
+  }
+  expect((await othersPath.list()).status()).toBe(403); // B's token on A's path
+  expect(await (await readAsA.get(taskOfA)).json()).toEqual(taskBefore);
+}
+
+test.describe("shared-secret mode: the frontend signs HS256 tokens with BETTER_AUTH_SECRET", () => {
+  test("tokens of two real users drive every route, each user only their own tasks [FE-2, FE-4]", async ({ request }) => {
+    const a = await signUp(request, stack.web, "alice");
+    const b = await signUp(request, stack.web, "bob");
+    const tokenA = await frontendToken(request, stack.web, a);
+    const { header, claims } = decode(tokenA);
+    expect(header).toEqual({ alg: "HS256", typ: "JWT" });
+    expect(claims).toMatchObject({ sub: a.id, iss: stack.web, aud: stack.web });
+    expect(Number(claims.exp) - Number(claims.iat)).toBe(900); // short-lived
+
+    const tasksA = tasksOf(request, stack.apiSecret, a.id, tokenA);
+    const taskOfA = await everyRoute(tasksA, a.id);
+    const before = await (await tasksA.get(taskOfA)).json();
+    const tokenB = await frontendToken(request, stack.web, b);
+    await isolated(
+      tasksOf(request, stack.apiSecret, b.id, tokenB),
+      tasksOf(request, stack.apiSecret, a.id, tokenB),
+      taskOfA,
+      before,
+      tasksA,
+    );
+  });
+
+  test("no token without a signed-in session [FE-2]", async ({ request }) => {
+    const response = await request.get(`${stack.web}/api/token`);
+    expect(response.status()).toBe(401);
+    expect(response.headers()["cache-control"]).toBe("no-store");
+  });
+});
+
+test.describe("JWKS mode: Better Auth's jwt plugin signs, the API fetches the frontend's JWKS", () => {
+  test("EdDSA tokens of two real users drive every route, each user only their own tasks [FE-3, FE-4]", async ({ request }) => {
+    const a = await signUp(request, stack.webJwks, "carol");
+    const b = await signUp(request, stack.webJwks, "dave");
+    const tokenA = await pluginToken(request, stack.webJwks, a);
+    const { header, claims } = decode(tokenA);
+    expect(header.alg).toBe("EdDSA");
+    expect(typeof header.kid).toBe("string");
+    expect(claims).toMatchObject({ sub: a.id, id: a.id, email: a.email, iss: stack.webJwks, aud: stack.webJwks });
+
+    const tasksA = tasksOf(request, stack.apiJwks, a.id, tokenA);
+    const taskOfA = await everyRoute(tasksA, a.id);
+    const before = await (await tasksA.get(taskOfA)).json();
+    const tokenB = await pluginToken(request, stack.webJwks, b);
+    await isolated(
+      tasksOf(request, stack.apiJwks, b.id, tokenB),
+      tasksOf(request, stack.apiJwks, a.id, tokenB),
+      taskOfA,
+      before,
+      tasksA,
+    );
+  });
+
+  test("in jwks mode the frontend's /api/token hands out the plugin's token [FE-3]", async ({ request }) => {
+    const user = await signUp(request, stack.webJwks, "erin");
+    const token = await frontendToken(request, stack.webJwks, user);
+    expect(decode(token).header.alg).toBe("EdDSA");
+    expect((await tasksOf(request, stack.apiJwks, user.id, token).list()).status()).toBe(200);
+  });
+
+  for (const [algorithm, { web, api }] of Object.entries(stack.byKeyType)) {
+    test(`the plugin's ${algorithm} keys work too [FE-3]`, async ({ request }) => {
+      const user = await signUp(request, web, `key-${algorithm.toLowerCase()}`);
+      const token = await pluginToken(request, web, user);
+      expect(decode(token).header.alg).toBe(algorithm);
+      const tasks = tasksOf(request, api, user.id, token);
+      expect((await tasks.create({ title: `signed with ${algorithm}` })).status()).toBe(201);
+      expect((await tasks.list()).status()).toBe(200);
+      const altered = tasksOf(request, api, user.id, tamper(token, { email: "someone@example.com" }));
+      expect((await altered.list()).status()).toBe(401);
+    });
+  }
+});
+
+test("altered tokens, and tokens of the other mode, are 401 [FE-5]", async ({ request }) => {
+  const a = await signUp(request, stack.web, "frank");
+  const b = await signUp(request, stack.web, "grace");
+  const hs256 = await frontendToken(request, stack.web, a);
+  const eddsa = await pluginToken(request, stack.webJwks, a); // same session store: the same user, both modes
+
+  const cases = [
+    [stack.apiSecret, b.id, tamper(hs256, { sub: b.id })], // A's signature, B's id
+    [stack.apiSecret, a.id, tamper(hs256, { exp: 4102444800 })], // lifetime stretched
+    [stack.apiJwks, b.id, tamper(eddsa, { sub: b.id })],
+    [stack.apiJwks, a.id, hs256], // an HS256 token where asymmetric keys are expected
+    [stack.apiSecret, a.id, eddsa], // a plugin token where the shared secret is expected
+  ] as const;
+  for (const [api, userId, token] of cases) {
+    const response = await tasksOf(request, api, userId, token).list();
+    expect(response.status()).toBe(401);
+    expect(response.headers()["www-authenticate"]).toContain('error="invalid_token"');
+    expect(response.headers()["content-type"]).toBe("application/problem+json");
+  }
+});

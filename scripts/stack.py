@@ -1,0 +1,154 @@
+"""Start the whole stack on loopback, run one command against it, stop everything: the frontend's test bed.
+
+    backend/.venv/bin/python scripts/stack.py -- npx playwright test
+
+- PostgreSQL: TEST_DATABASE_URL's server when set, otherwise a throwaway embedded one; a fresh database `todo_e2e`.
+- Five frontends (`next start` of the built app), each with its own API (`todo-api run`, as the ordinary role, so
+  row-level security binds it), all over the one database:
+  :3100 shared-secret mode (HS256)  -> API :8101 (BETTER_AUTH_SECRET, iss and aud checked)
+  :3101 JWKS mode, EdDSA keys rotating every few seconds -> API :8102 (BETTER_AUTH_JWKS_URL = :3101's JWKS)
+  :3102-:3104 JWKS mode with the jwt plugin's other key types, ES256, RS256, PS256 -> APIs :8103-:8105
+  :3100 and :3101 share Better Auth's schema (one user, both modes); the key-type ones have a schema each.
+The command gets their URLs as E2E_* variables. Logs: out/frontend/logs/.
+"""
+
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from contextlib import ExitStack
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BACKEND, FRONTEND = ROOT / "backend", ROOT / "frontend"
+LOGS = ROOT / "out" / "frontend" / "logs"
+sys.path.insert(0, str(BACKEND))
+
+from sqlalchemy.engine import make_url  # noqa: E402  (after the path insert)
+
+from app.cli import migrate  # noqa: E402
+from app.embedded_db import embedded_postgres, ensure_app_role  # noqa: E402
+
+DATABASE = "todo_e2e"
+# The frontends, over one database: name -> (port, token mode, key type, Better Auth schema, API port).
+# The key-type frontends keep their own schema: the jwt plugin signs with the newest key in its table, whatever
+# its type, so frontends with different key types cannot share one.
+WEB = {
+    "web": (3100, "shared-secret", "EdDSA", "auth", 8101),
+    "web-jwks": (3101, "jwks", "EdDSA", "auth", 8102),
+    "web-es256": (3102, "jwks", "ES256", "auth_es256", 8103),
+    "web-rs256": (3103, "jwks", "RS256", "auth_rs256", 8104),
+    "web-ps256": (3104, "jwks", "PS256", "auth_ps256", 8105),
+}
+ROTATION_SECONDS = "8"  # the EdDSA JWKS frontend makes a new key this often: every test run exercises rotation
+
+
+def fresh_database(admin_url: str) -> str:
+    """Drop and recreate the test database on the server at admin_url; return its admin URL."""
+    import psycopg
+
+    conninfo = make_url(admin_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DATABASE}")
+    return make_url(admin_url).set(database=DATABASE).render_as_string(hide_password=False)
+
+
+def start(stack: ExitStack, name: str, command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    log = (LOGS / f"{name}.log").open("wb")
+    environment = {key: value for key, value in {**os.environ, **env}.items() if value}  # "" means unset
+    process = subprocess.Popen(
+        command, cwd=cwd, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    stack.callback(_stop, process, log)
+    return process
+
+
+def _stop(process: subprocess.Popen[bytes], log: object) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+    log.close()  # type: ignore[attr-defined]
+
+
+def wait_ready(name: str, process: subprocess.Popen[bytes], url: str, seconds: float = 90) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if process.poll() is not None:
+            sys.exit(f"stack: {name} exited with {process.returncode}:\n{(LOGS / f'{name}.log').read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return time.monotonic() - started
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    sys.exit(f"stack: {name} was not ready at {url} after {seconds:.0f} s (log: {LOGS / (name + '.log')})")
+
+
+def main(command: list[str]) -> int:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    began = time.monotonic()
+    with ExitStack() as stack:
+        admin = os.environ.get("TEST_DATABASE_URL")
+        if not admin:
+            scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="todo-e2e-")))
+            admin = stack.enter_context(embedded_postgres(scratch / "postgres", cleanup="delete"))
+        admin = fresh_database(admin)
+        migrate(admin)
+        app_url = ensure_app_role(admin)  # the role the API serves as (row-level security applies to it)
+        node_database_url = make_url(admin).set(drivername="postgresql").render_as_string(hide_password=False)
+        secret = secrets.token_urlsafe(48)
+
+        web_url = f"http://127.0.0.1:{WEB['web'][0]}"
+        processes = []
+        for name, (port, mode, algorithm, schema, api_port) in WEB.items():
+            if mode == "shared-secret":  # the API also checks iss and aud: this frontend is its only issuer
+                verify = {"BETTER_AUTH_SECRET": secret, "JWT_ISSUER": web_url, "JWT_AUDIENCE": web_url}
+            else:  # the API fetches this frontend's public keys
+                verify = {"BETTER_AUTH_JWKS_URL": f"http://127.0.0.1:{port}/api/auth/jwks", "BETTER_AUTH_SECRET": ""}
+            api_env = {
+                "DATABASE_URL": app_url,
+                "DATABASE_URL_UNPOOLED": admin,  # migrations as the owner; requests as the ordinary role
+                "JWKS_REFETCH_COOLDOWN_SECONDS": "1",
+                **verify,
+            }
+            todo_api = [str(BACKEND / ".venv/bin/todo-api"), "run", "--port", str(api_port)]
+            processes.append((f"api-{name}", start(stack, f"api-{name}", todo_api, BACKEND, api_env), api_port))
+            web_env = {
+                "DATABASE_URL": node_database_url,
+                "AUTH_DB_SCHEMA": schema,
+                "BETTER_AUTH_SECRET": secret,
+                "BETTER_AUTH_URL": f"http://127.0.0.1:{port}",
+                "API_URL": f"http://127.0.0.1:{api_port}",
+                "API_TOKEN_MODE": mode,
+                "AUTH_JWT_ALG": algorithm,
+                "AUTH_JWKS_ROTATION_SECONDS": ROTATION_SECONDS if schema == "auth" else "",  # :3100 and :3101 alike
+                "AUTH_RATE_LIMIT": "off",  # the tests sign up dozens of users from one address
+            }
+            next_start = [str(FRONTEND / "node_modules/.bin/next"), "start", "-H", "127.0.0.1", "-p", str(port)]
+            processes.append((name, start(stack, name, next_start, FRONTEND, web_env), port))
+            if name == "web":  # the first frontend creates the shared schema: let it finish before the second starts
+                wait_ready(name, processes[-1][1], f"http://127.0.0.1:{port}/api/auth/ok")
+        for name, process, port in processes:
+            ready_path = "/health/ready" if name.startswith("api-") else "/api/auth/ok"
+            wait_ready(name, process, f"http://127.0.0.1:{port}{ready_path}")
+
+        env = {"E2E_ROTATION_SECONDS": ROTATION_SECONDS}
+        for name, (port, _, _, _, api_port) in WEB.items():
+            env[f"E2E_{name.upper().replace('-', '_')}"] = f"http://127.0.0.1:{port}"
+            env[f"E2E_API_{name.upper().replace('-', '_')}"] = f"http://127.0.0.1:{api_port}"
+        print(f"stack: up in {time.monotonic() - began:.1f} s; running {' '.join(command)}", flush=True)
+        return subprocess.run(command, cwd=FRONTEND, env={**os.environ, **env}).returncode
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    sys.exit(main(args[1:] if args[:1] == ["--"] else args) if args else "usage: stack.py -- COMMAND...")
