@@ -104,6 +104,10 @@ def run(quick: bool) -> Report:
             report.facts["RSS per worker after the load (2 workers)"] = f"{two.worker_rss_mb()} MB"
 
         print("1,000,000-row table ...", flush=True)
+        # The runs above created tasks, so each user's list is longer now than in the first list run: measure the
+        # same lists again just before the growth, so the ratio shows the table's size alone.
+        with ApiProcess(app_url, env=owner) as small:
+            report.extra.append(Row("list, before growth", wrk(small.base_url, "list", seconds, CONNECTIONS, data)))
         grow_to(admin_url, 1_000_000)
         with ApiProcess(app_url, env=owner) as big:
             report.extra.append(Row("list, 1M-row table", wrk(big.base_url, "list", seconds, CONNECTIONS, data)))
@@ -120,7 +124,7 @@ def targets(report: Report) -> list[str]:
 
     worst_trips = max(row.round_trips(report.rtt_ms) or 0 for row in report.rows)
     worst_net = max(row.net_round_trips(report.measured_rtt_ms) or 0 for row in report.rows)
-    big_ratio = rows["list, 1M-row table"].api.p50_ms / rows["list"].api.p50_ms
+    big_ratio = rows["list, 1M-row table"].api.p50_ms / rows["list, before growth"].api.p50_ms
     errors = sum(row.api.errors for row in report.rows + report.extra)
     injected_errors = sum(row.injected.errors for row in report.rows if row.injected)
     checks = [
@@ -128,7 +132,7 @@ def targets(report: Report) -> list[str]:
         (worst_net <= 1.3, f"net database round trips per request <= 1.3 for every route: worst {worst_net:.2f}"),
         (share("get") >= 0.5, f"GET by id >= 50% of the framework ceiling: {share('get'):.0%}"),
         (share("mix") >= 0.4, f"mix >= 40% of the framework ceiling: {share('mix'):.0%}"),
-        (big_ratio <= 1.2, f"list p50 on the 1M-row table <= 1.2x the small table's: {big_ratio:.2f}x"),
+        (big_ratio <= 1.2, f"list p50 on the 1M-row table <= 1.2x the same lists just before: {big_ratio:.2f}x"),
         (errors + injected_errors == 0, f"no non-2xx responses in any run: {errors + injected_errors}"),
     ]
     return [f"- [{'x' if ok else ' '}] {text}" for ok, text in checks]

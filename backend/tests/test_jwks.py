@@ -28,6 +28,7 @@ class KeySet:
     def __init__(self) -> None:
         self.keys: dict[str, tuple[Any, str]] = {}  # kid -> (private key, alg)
         self.fetches = 0
+        self.down = False  # answer 503, as a frontend does while it restarts
 
     def add(self, kid: str, private_key: Any, alg: str) -> None:
         self.keys[kid] = (private_key, alg)
@@ -54,6 +55,9 @@ def keyset() -> Iterator[tuple[KeySet, str]]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if keys.down:
+                self.send_error(503)
+                return
             body = keys.document()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -123,6 +127,24 @@ def test_a_new_key_is_picked_up_by_refetching_on_an_unknown_kid(jwks_client: tup
 
     assert response.status_code == 200
     assert keys.fetches == fetches + 1
+
+
+@req("C-AUTH-3", "FE-6")
+def test_known_keys_keep_working_while_the_key_set_is_down(database_url: str, keyset: tuple[KeySet, str]) -> None:
+    keys, url = keyset
+    settings = make_settings(database_url, better_auth_secret=None, better_auth_jwks_url=url, jwks_cache_seconds=1)
+    with client_for(create_app(settings)) as http:
+        assert http.get("/api/down/tasks", headers=bearer(keys.token("ed", "down"))).status_code == 200
+        keys.down = True
+        time.sleep(1.2)  # past the key set's cache lifetime: only the per-kid key cache is left
+
+        known = http.get("/api/down/tasks", headers=bearer(keys.token("ed", "down")))
+        keys.add("ed-new", ed25519.Ed25519PrivateKey.generate(), "EdDSA")
+        unknown = http.get("/api/down/tasks", headers=bearer(keys.token("ed-new", "down")))
+
+    assert known.status_code == 200  # a key the API has seen verifies without the endpoint
+    assert unknown.status_code == 503  # a new key cannot be fetched yet: retry later, not "invalid token"
+    assert unknown.headers["Retry-After"].isdigit()
 
 
 def _hs256_forged(claims: dict[str, Any], key: str, kid: str) -> str:

@@ -120,6 +120,29 @@ test.describe("JWKS mode: Better Auth's jwt plugin signs, the API fetches the fr
   }
 });
 
+test("the page's same-origin proxy forwards the API's answers as they are [FE-1]", async ({ request }) => {
+  const user = await signUp(request, stack.web, "proxy");
+  const token = await frontendToken(request, stack.web, user);
+  const viaProxy = tasksOf(request, stack.web, user.id, token); // the Next.js server, not the API
+
+  const created = await viaProxy.create({ title: "through the proxy" });
+  expect(created.status()).toBe(201);
+  expect(created.headers()["location"]).toBe(`/api/${user.id}/tasks/${(await created.json()).id}`);
+  const listed = await viaProxy.list();
+  expect(listed.status()).toBe(200);
+  expect(listed.headers()["x-request-id"]).toBeTruthy();
+  expect(Object.keys(listed.headers()).filter((name) => name.startsWith("x-middleware"))).toEqual([]);
+  expect((await listed.json()).map((task: { title: string }) => task.title)).toEqual(["through the proxy"]);
+
+  const refused = await tasksOf(request, stack.web, user.id, tamper(token, { sub: "someone-else" })).list();
+  expect(refused.status()).toBe(401);
+  expect(refused.headers()["www-authenticate"]).toContain("Bearer");
+  expect(refused.headers()["content-type"]).toBe("application/problem+json");
+  const invalid = await viaProxy.create({ title: "" });
+  expect(invalid.status()).toBe(400);
+  expect((await invalid.json()).errors[0].field).toBeTruthy();
+});
+
 test("altered tokens, and tokens of the other mode, are 401 [FE-5]", async ({ request }) => {
   const a = await signUp(request, stack.web, "frank");
   const b = await signUp(request, stack.web, "grace");
