@@ -20,6 +20,17 @@ async function addTask(page: Page, title: string, description = "") {
   await expect(page.getByRole("list", { name: "Tasks" }).getByText(title, { exact: true })).toBeVisible();
 }
 
+test("the page is sent with headers that forbid framing and sniffing [FE-7]", async ({ request }) => {
+  for (const path of ["/", "/api/token"]) {
+    const headers = (await request.get(stack.web + path)).headers();
+    expect(headers["content-security-policy"]).toBe("frame-ancestors 'none'");
+    expect(headers["x-frame-options"]).toBe("DENY");
+    expect(headers["x-content-type-options"]).toBe("nosniff");
+    expect(headers["referrer-policy"]).toBe("same-origin");
+    expect(headers["x-powered-by"]).toBeUndefined();
+  }
+});
+
 const modes = [
   ["shared-secret", () => stack.web],
   ["jwks", () => stack.webJwks],
