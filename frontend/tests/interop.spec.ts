@@ -1,7 +1,7 @@
 // Real Better Auth (this app's own auth configuration, served by `next start`) issuing tokens to the real API.
 import { type APIRequestContext, expect, test } from "@playwright/test";
 
-import { decode, frontendToken, pluginToken, signUp, stack, tamper, tasksOf, type User } from "./stack";
+import { decode, frontendToken, newEmail, pluginToken, signUp, stack, tamper, tasksOf, type User } from "./stack";
 
 type Tasks = ReturnType<typeof tasksOf>;
 
@@ -126,6 +126,18 @@ test("the page's same-origin proxy forwards the API's answers as they are [FE-1]
   const invalid = await viaProxy.create({ title: "" });
   expect(invalid.status()).toBe(400);
   expect((await invalid.json()).errors[0].field).toBeTruthy();
+});
+
+test("Better Auth refuses cross-site requests: a foreign Origin, or a session cookie with no Origin [FE-7]", async ({ request }) => {
+  const data = { email: newEmail("cross-site"), password: "correct horse battery", name: "x" };
+  const foreign = { Origin: "https://evil.example" };
+  expect((await request.post(`${stack.web}/api/auth/sign-up/email`, { data, headers: foreign })).status()).toBe(403);
+  const user = await signUp(request, stack.web, "csrf");
+  const signOut = (headers: Record<string, string>) =>
+    request.post(`${stack.web}/api/auth/sign-out`, { data: {}, headers: { Cookie: user.cookie, ...headers } });
+  expect((await signOut(foreign)).status()).toBe(403);
+  expect((await signOut({})).status()).toBe(403); // a cookie without an Origin: not from this app's pages
+  expect((await request.get(`${stack.web}/api/token`, { headers: { Cookie: user.cookie } })).status()).toBe(200);
 });
 
 test("altered tokens, and tokens of the other mode, are 401 [FE-5]", async ({ request }) => {
