@@ -43,6 +43,8 @@ def _migrate_in_child(database_url: str) -> None:
     """Migrate in a forked child process: the serving process then never loads Alembic and the migration scripts,
     which would stay resident for its whole life (about 10 MB of a ~100 MB worker). A failure's message is printed
     by the child; the parent stops with its exit code."""
+    import app.main  # noqa: F401  # before the fork: the child shares the app's modules, the server imports them once
+
     child = multiprocessing.get_context("fork").Process(target=_migrate_or_exit, args=(database_url,))
     child.start()
     child.join()
