@@ -175,10 +175,13 @@ class Database:
     503 at once, even when a pooler keeps the query waiting for a server; the abandoned thread finishes on its own.
     """
 
-    def __init__(self, engine: Engine, timeout_seconds: float, rate_limit_per_minute: int = 0) -> None:
+    def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
-        self.timeout_seconds = timeout_seconds
-        self.rate_limit = rate_limit_per_minute
+        self.timeout_seconds = settings.db_timeout_seconds
+        self.rate_limit = settings.rate_limit_per_minute
+        # As many threads as the pool has connections: more would only wait for one, each with its own stack and
+        # malloc arena, and contend for the GIL (anyio's default is 40).
+        self._threads = anyio.CapacityLimiter(settings.db_pool_size + settings.db_max_overflow)
 
     async def run(self, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool) -> list[dict[str, Any]]:
         call = partial(execute, self.engine, statement, params, idempotent=idempotent, rate_limit=self.rate_limit)
@@ -193,7 +196,7 @@ class Database:
     async def _in_thread(self, call: Callable[[], T]) -> T:
         try:
             with anyio.fail_after(self.timeout_seconds):
-                return await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
+                return await anyio.to_thread.run_sync(call, abandon_on_cancel=True, limiter=self._threads)
         except TimeoutError as error:
             raise DatabaseTimeoutError from error
 

@@ -35,9 +35,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.database = Database(
-        create_db_engine(settings), settings.db_timeout_seconds, settings.rate_limit_per_minute
-    )
+    app.state.database = Database(create_db_engine(settings), settings)
     app.state.verifier = TokenVerifier(settings)
 
     install_error_handlers(app)
