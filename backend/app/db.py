@@ -1,40 +1,49 @@
-"""The database engine and the per-request session, built for Neon: pooler-safe, and robust to dropped connections.
+"""The database: an async connection pool hardened for Neon, and `Database.run()`, which runs one statement as one user.
 
 Neon suspends idle computes (closing every connection), restarts them, and fronts them with PgBouncer in
 transaction mode. What this module does about it, without a ping round trip per request:
-- a connection whose server side hung up while it sat in the pool is noticed at checkout by looking at its
-  socket (a closed or chatty socket on an idle connection means it is dead) and replaced;
+- a pooled connection whose server hung up is noticed at checkout from its socket, and replaced (`_hung_up`);
 - connections are recycled before Neon's idle cut-off (DB_POOL_RECYCLE_SECONDS);
-- connecting is retried with capped backoff within DB_CONNECT_RETRY_SECONDS (cold start, restarts);
-- statements that are safe to repeat are retried once on a fresh connection if the connection breaks under them;
-- each statement carries the caller's id for row-level security in the same round trip;
+- connecting is retried with a capped backoff for DB_CONNECT_RETRY_SECONDS (`_RetryingConnection`), so the service
+  is back within half a second of the database; meanwhile requests get a 503 instead of waiting;
+- a statement that is safe to repeat is repeated once if its connection breaks under it;
+- every request's database work has a deadline (DB_TIMEOUT_SECONDS → 503), even while a pooler holds the query;
 - psycopg's server-side prepared statements are off by default: PgBouncer before 1.21 cannot route them.
 """
 
+import asyncio
 import logging
 import select
 import time
-from collections.abc import Callable
-from functools import lru_cache, partial
-from typing import Annotated, Any, TypeVar
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from typing import Annotated, Any
 
-import anyio
 import psycopg
 from fastapi import Depends, Request
-from psycopg.rows import dict_row
-from sqlalchemy import Engine, create_engine, event, exc, text
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.engine import make_url
 from sqlalchemy.sql import ClauseElement
 
+from app.errors import DatabaseUnavailableError, RateLimitedError
 from app.settings import Settings
 
 logger = logging.getLogger("app.db")
-T = TypeVar("T")
+Row = dict[str, Any]
+Connection = psycopg.AsyncConnection[DictRow]
+
+# Row-level security (migration 0002) reads the caller from this setting; `true` scopes it to the transaction.
+_AS_USER = "SELECT set_config('app.user_id', %(owner)s, true)"
+# The per-user rate limit (migration 0003, RATE_LIMIT_PER_MINUTE): counted in PostgreSQL, so every process shares
+# it; past the limit it raises SQLSTATE RL429, which aborts the request's statement in the same transaction.
+_TAKE_RATE_LIMIT_SLOT = "SELECT take_request_slot(%(owner)s, %(rate_limit)s)"
 
 
 def normalise_url(url: str) -> str:
-    """Accept a URL as Neon or any libpq tool prints it; SQLAlchemy needs the driver named in the scheme.
+    """Accept a URL as Neon or any libpq tool prints it, for SQLAlchemy (Alembic): the driver goes in the scheme.
 
     Query parameters (sslmode, channel_binding, options=endpoint%3D...) pass through to libpq untouched.
     """
@@ -44,24 +53,148 @@ def normalise_url(url: str) -> str:
     return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
 
 
-def create_db_engine(settings: Settings) -> Engine:
-    connect_args: dict[str, Any] = {"connect_timeout": settings.db_connect_timeout_seconds}
-    if not settings.db_prepared_statements:
-        connect_args["prepare_threshold"] = None
-    engine = create_engine(
-        normalise_url(settings.database_url),
-        # Every route is one statement, so autocommit saves the BEGIN and COMMIT round trips
-        # (each statement is its own transaction; nothing relies on multi-statement atomicity).
-        isolation_level="AUTOCOMMIT",
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-        pool_timeout=settings.db_pool_timeout_seconds,
-        pool_recycle=settings.db_pool_recycle_seconds,
-        connect_args=connect_args,
-    )
-    _retry_connects(engine, settings.db_connect_retry_seconds)
-    event.listen(engine.pool, "checkout", _discard_if_hung_up)
-    return engine
+def libpq_url(url: str) -> str:
+    """The same URL as libpq (and so psycopg) reads it."""
+    return make_url(normalise_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+_DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]
+
+
+@lru_cache(maxsize=64)
+def compiled(statement: ClauseElement) -> str:
+    """A SQLAlchemy/SQLModel statement as psycopg SQL with named parameters (`%(owner)s`), compiled once."""
+    return str(statement.compile(dialect=_DIALECT))
+
+
+class Database:
+    """The pool, and `await db.run(STATEMENT, params, idempotent=...)` → rows as dicts. Opened by the lifespan."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.timeout_seconds = settings.db_timeout_seconds
+        self.rate_limit = settings.rate_limit_per_minute
+        self._connect_retry_seconds = settings.db_connect_retry_seconds
+        self._pool_timeout_seconds = settings.db_pool_timeout_seconds
+        self._unreachable = False  # the last connect attempt failed: answer 503 quickly instead of queueing
+        kwargs: dict[str, Any] = {
+            "autocommit": True,  # one statement per request: no BEGIN/COMMIT round trips
+            "row_factory": dict_row,
+            "connect_timeout": settings.db_connect_timeout_seconds,
+        }
+        if not settings.db_prepared_statements:
+            kwargs["prepare_threshold"] = None
+        self.pool: AsyncConnectionPool[Connection] = AsyncConnectionPool(
+            libpq_url(settings.database_url),
+            connection_class=_retrying_connection_class(self),
+            kwargs=kwargs,
+            min_size=0,  # connect on demand; idle connections above it close after max_idle
+            max_size=settings.db_pool_size + settings.db_max_overflow,
+            timeout=settings.db_pool_timeout_seconds,
+            max_lifetime=settings.db_pool_recycle_seconds,
+            max_idle=settings.db_pool_recycle_seconds,
+            # Each connect already retries for DB_CONNECT_RETRY_SECONDS (capped backoff, below); the pool's own
+            # retry backs off without a cap (1 s, 2 s, 4 s...), so it gives up at once and the next request that
+            # needs a connection starts a fresh attempt.
+            reconnect_timeout=0,
+            open=False,
+        )
+
+    async def open(self) -> None:
+        await self.pool.open(wait=False)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    async def run(self, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool) -> list[Row]:
+        """Run one statement as the user `params["owner"]`, in ONE network round trip: the row-level security
+        context (and, with a rate limit, the slot check) and the statement go out together in a pipeline, which
+        the server runs as one implicit transaction.
+
+        If the connection breaks under a statement that is safe to repeat, it is repeated once on another
+        connection; otherwise the failure is a 503 and the client decides whether to retry.
+        """
+        sql = compiled(statement)
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                for attempt in (1, 2):
+                    async with self._connection() as connection:
+                        try:
+                            return await self._pipeline(connection, sql, params)
+                        except psycopg.OperationalError:
+                            if attempt == 2 or not idempotent or not connection.broken:
+                                raise
+                            logger.warning("connection lost during an idempotent statement; retrying once")
+        except psycopg.Error as error:
+            if error.sqlstate == "RL429":
+                raise RateLimitedError(int(error.diag.message_detail or 60)) from error
+            if isinstance(error, psycopg.OperationalError):
+                raise DatabaseUnavailableError(str(error)) from error
+            raise
+        except (TimeoutError, PoolTimeout) as error:
+            raise DatabaseUnavailableError(type(error).__name__) from error
+        raise AssertionError("unreachable")
+
+    async def _pipeline(self, connection: Connection, sql: str, params: dict[str, Any]) -> list[Row]:
+        async with connection.pipeline():
+            await connection.execute(_AS_USER, params)
+            if self.rate_limit:
+                await connection.execute(
+                    _TAKE_RATE_LIMIT_SLOT, {"owner": params["owner"], "rate_limit": self.rate_limit}
+                )
+            cursor = await connection.execute(sql, params)
+        return await cursor.fetchall()
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Connection]:
+        # While the database is unreachable, wait no longer than one connect attempt's budget: a 503 now is
+        # better than a queue that grows until the pool's own timeout.
+        wait = min(self._pool_timeout_seconds, self._connect_retry_seconds) if self._unreachable else None
+        while True:
+            connection = await self.pool.getconn(timeout=wait)
+            if _hung_up(connection):
+                # Closed, the pool replaces it in the background. (The pool's own `check` hook would back off
+                # 1 s, 2 s... between dead connections: after Neon's suspend every pooled one is dead.)
+                await connection.close()
+                await self.pool.putconn(connection)
+                continue
+            try:
+                yield connection
+            finally:
+                await self.pool.putconn(connection)  # the pool closes one left mid-query (timeout, cancellation)
+            return
+
+    async def is_ready(self) -> bool:
+        try:
+            async with asyncio.timeout(self.timeout_seconds), self._connection() as connection:
+                await connection.execute("SELECT 1")
+            return True
+        except Exception:  # any failure to answer means "not ready"; the probe must not raise
+            return False
+
+
+def _retrying_connection_class(database: Database) -> type[Connection]:
+    class RetryingConnection(psycopg.AsyncConnection[DictRow]):
+        """Connects with a capped backoff within DB_CONNECT_RETRY_SECONDS (cold starts, restarts)."""
+
+        @classmethod
+        async def connect(cls, conninfo: str = "", **kwargs: Any) -> "RetryingConnection":
+            deadline = time.monotonic() + database._connect_retry_seconds
+            delay = 0.05
+            while True:
+                try:
+                    connection = await super().connect(conninfo, **kwargs)
+                except psycopg.OperationalError as error:
+                    if not _retryable(error) or time.monotonic() + delay > deadline:
+                        database._unreachable = True
+                        raise
+                    logger.warning("database connect failed, retrying in %.2f s: %s", delay, str(error).strip())
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 0.5)  # capped: back within half a second of the database
+                else:
+                    database._unreachable = False
+                    return connection
+
+    return RetryingConnection
 
 
 # libpq's words for "the server is not there (yet)": worth another try within the budget.
@@ -86,129 +219,16 @@ def _retryable(error: psycopg.OperationalError) -> bool:
     return any(words in message for words in _TRANSIENT)
 
 
-def _retry_connects(engine: Engine, budget_seconds: float) -> None:
-    @event.listens_for(engine, "do_connect")
-    def connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
-        deadline = time.monotonic() + budget_seconds
-        delay = 0.1
-        while True:
-            try:
-                return dialect.loaded_dbapi.connect(*cargs, **cparams)
-            except psycopg.OperationalError as error:
-                if not _retryable(error) or time.monotonic() + delay > deadline:
-                    raise
-                logger.warning("database connect failed, retrying in %.1f s: %s", delay, str(error).strip())
-                time.sleep(delay)
-                delay = min(delay * 2, 1.0)
-
-
-def _discard_if_hung_up(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-    """Zero-round-trip liveness check: an idle connection's socket has nothing to read unless the server closed it
-    (or sent a FATAL before closing, as on restarts and Neon's suspend). Raising DisconnectionError makes the pool
-    discard it and check out another."""
+def _hung_up(connection: Connection) -> bool:
+    """Zero-round-trip liveness check at checkout: an idle connection's socket has nothing to read unless the
+    server closed it (or sent a FATAL before closing, as on restarts and Neon's suspend)."""
+    if connection.closed:
+        return True
     try:
-        readable, _, _ = select.select([dbapi_connection.pgconn.socket], [], [], 0)
+        readable, _, _ = select.select([connection.pgconn.socket], [], [], 0)
     except (OSError, ValueError, psycopg.OperationalError):
-        readable = [True]  # no usable socket: certainly dead
-    if readable or dbapi_connection.closed:
-        raise exc.DisconnectionError("server closed the idle connection")
-
-
-# The service's statements are module constants with named bind parameters: compile each once.
-_DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]
-# Row-level security reads the caller from this setting (migration 0002); `true` scopes it to the transaction.
-_SET_USER = "SELECT set_config('app.user_id', %(owner)s, true)"
-# Per-user rate limit (migration 0003): raises SQLSTATE RL429 past the limit, aborting the whole pipeline.
-_TAKE_SLOT = "SELECT take_request_slot(%(owner)s, %(rate_limit)s)"
-
-
-class RateLimitedError(Exception):
-    def __init__(self, retry_after_seconds: int) -> None:
-        super().__init__("rate limit exceeded")
-        self.retry_after_seconds = retry_after_seconds
-
-
-@lru_cache(maxsize=128)
-def _sql(statement: ClauseElement) -> str:
-    return str(statement.compile(dialect=_DIALECT))
-
-
-def execute(
-    engine: Engine, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool, rate_limit: int = 0
-) -> list[dict[str, Any]]:
-    """Run one task statement as the user `params["owner"]`, in ONE network round trip: set_config (and, with a
-    rate limit, the slot check) and the statement go out together in a psycopg pipeline, which the server runs as
-    one implicit transaction.
-
-    If the connection breaks under a statement that is safe to repeat, it is repeated once on a fresh connection;
-    otherwise the error propagates (a 503: the client decides whether to retry). Blocking: call it in a thread.
-    """
-    for attempt in (1, 2):
-        with engine.connect() as connection:
-            driver: psycopg.Connection[Any] = connection.connection.driver_connection  # type: ignore[assignment]
-            try:
-                with driver.pipeline():
-                    driver.execute(_SET_USER, params)
-                    if rate_limit:
-                        driver.execute(_TAKE_SLOT, {"owner": params["owner"], "rate_limit": rate_limit})
-                    cursor = driver.cursor(row_factory=dict_row)
-                    cursor.execute(_sql(statement), params)
-                return cursor.fetchall()
-            except psycopg.OperationalError:
-                if not (driver.broken or driver.closed):
-                    raise
-                connection.invalidate()  # the pool replaces it
-                if not idempotent or attempt == 2:
-                    raise
-                logger.warning("connection lost during an idempotent statement; retrying once")
-            except psycopg.Error as error:
-                if error.sqlstate == "RL429":
-                    raise RateLimitedError(int(error.diag.message_detail or 60)) from error
-                raise
-    raise AssertionError("unreachable")
-
-
-class Database:
-    """What routes use: `await db.run(STATEMENT, params, idempotent=...)` → rows as dicts.
-
-    The blocking call runs in a worker thread under a deadline (DB_TIMEOUT_SECONDS). Past it the request gets a
-    503 at once, even when a pooler keeps the query waiting for a server; the abandoned thread finishes on its own.
-    """
-
-    def __init__(self, engine: Engine, settings: Settings) -> None:
-        self.engine = engine
-        self.timeout_seconds = settings.db_timeout_seconds
-        self.rate_limit = settings.rate_limit_per_minute
-        # As many threads as the pool has connections: more would only wait for one, each with its own stack and
-        # malloc arena, and contend for the GIL (anyio's default is 40).
-        self._threads = anyio.CapacityLimiter(settings.db_pool_size + settings.db_max_overflow)
-
-    async def run(self, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool) -> list[dict[str, Any]]:
-        call = partial(execute, self.engine, statement, params, idempotent=idempotent, rate_limit=self.rate_limit)
-        return await self._in_thread(call)
-
-    async def is_ready(self) -> bool:
-        try:
-            return await self._in_thread(partial(_answers, self.engine))
-        except Exception:  # any failure to answer means "not ready"; the probe must not raise
-            return False
-
-    async def _in_thread(self, call: Callable[[], T]) -> T:
-        try:
-            with anyio.fail_after(self.timeout_seconds):
-                return await anyio.to_thread.run_sync(call, abandon_on_cancel=True, limiter=self._threads)
-        except TimeoutError as error:
-            raise DatabaseTimeoutError from error
-
-
-class DatabaseTimeoutError(Exception):
-    """The database did not answer within DB_TIMEOUT_SECONDS (rendered as a 503 by app.errors)."""
-
-
-def _answers(engine: Engine) -> bool:
-    with engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
-    return True
+        return True  # no usable socket: certainly dead
+    return bool(readable)
 
 
 def get_database(request: Request) -> Database:

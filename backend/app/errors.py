@@ -5,17 +5,13 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-import psycopg
 from asgi_correlation_id import correlation_id
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
-
-from app.db import DatabaseTimeoutError, RateLimitedError
 
 logger = logging.getLogger("app.errors")
 
@@ -30,6 +26,18 @@ class ApiError(Exception):
         self.status = status
         self.detail = detail
         self.headers = headers
+
+
+class DatabaseUnavailableError(Exception):
+    """The database cannot answer right now (down, unreachable, past DB_TIMEOUT_SECONDS): a 503 with Retry-After."""
+
+
+class RateLimitedError(Exception):
+    """The caller used up RATE_LIMIT_PER_MINUTE: a 429 with Retry-After."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__("rate limit exceeded")
+        self.retry_after_seconds = retry_after_seconds
 
 
 class FieldError(BaseModel):
@@ -157,7 +165,7 @@ def _allowed_methods(request: Request) -> str:
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    logger.warning("database unavailable: %s", type(exc).__name__)
+    logger.warning("database unavailable: %s", exc)
     retry_after = str(request.app.state.settings.retry_after_seconds)
     return problem(
         request,
@@ -165,14 +173,6 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
         "The database is unavailable right now. Please retry shortly.",
         headers={"Retry-After": retry_after},
     )
-
-
-async def _database_error(request: Request, exc: Exception) -> JSONResponse:
-    # A dropped connection is "try again" (503); any other database error is a bug (500).
-    assert isinstance(exc, sa_exc.DBAPIError)
-    if exc.connection_invalidated:
-        return await _database_unavailable(request, exc)
-    return await _unexpected_error(request, exc)
 
 
 async def _rate_limited(request: Request, exc: Exception) -> JSONResponse:
@@ -203,11 +203,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    # Connection-level failures (refused, dropped, pool exhausted) mean "try again", not "bug".
-    app.add_exception_handler(sa_exc.OperationalError, _database_unavailable)
-    app.add_exception_handler(sa_exc.TimeoutError, _database_unavailable)
-    app.add_exception_handler(sa_exc.DBAPIError, _database_error)
-    app.add_exception_handler(psycopg.OperationalError, _database_unavailable)  # raised by db.execute's pipeline
-    app.add_exception_handler(DatabaseTimeoutError, _database_unavailable)
+    app.add_exception_handler(DatabaseUnavailableError, _database_unavailable)
     app.add_exception_handler(RateLimitedError, _rate_limited)
     app.add_exception_handler(Exception, _unexpected_error)

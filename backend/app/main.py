@@ -9,7 +9,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app import health, tasks
 from app.auth import TokenVerifier
-from app.db import Database, create_db_engine
+from app.db import Database
 from app.errors import install_error_handlers
 from app.limits import BodySizeLimitMiddleware
 from app.observability import AccessLogMiddleware, is_acceptable_request_id
@@ -25,8 +25,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await app.state.database.open()
         yield
-        app.state.database.engine.dispose()
+        await app.state.database.close()
 
     app = FastAPI(
         title="Todo API",
@@ -35,7 +36,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.database = Database(create_db_engine(settings), settings)
+    app.state.database = Database(settings)
     app.state.verifier = TokenVerifier(settings)
 
     install_error_handlers(app)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from app.db import _SET_USER, _sql
+from app.db import _AS_USER as _SET_USER
+from app.db import compiled as _sql
 from app.tasks import CREATE, DELETE, GET, LIST, SET_COMPLETED, TOGGLE, _update
 from bench.environment import DELETABLE_PER_USER, PER_USER
 

@@ -3,6 +3,7 @@
 Each test owns a real PostgreSQL server (embedded, in a temporary folder) that it may stop, crash and restart.
 """
 
+import asyncio
 import socket
 import subprocess
 import sys
@@ -17,9 +18,10 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
+from psycopg.conninfo import conninfo_to_dict
 
 from app.cli import BACKEND_DIR, migrate
-from app.db import create_db_engine, normalise_url
+from app.db import Database, libpq_url, normalise_url
 from app.main import create_app
 from tests.conftest import bearer, client_for, make_settings, make_token
 
@@ -172,10 +174,10 @@ def test_a_neon_connection_string_is_used_verbatim() -> None:
         "postgresql://alex:AbC123dEf@ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech/dbname"
         "?sslmode=require&channel_binding=require&options=endpoint%3Dep-cool-darkness-123456"
     )
-    engine = create_db_engine(make_settings(neon))
-    _, params = engine.dialect.create_connect_args(engine.url)
+    params = conninfo_to_dict(str(Database(make_settings(neon)).pool.conninfo))
 
     assert normalise_url("postgres://u:p@h/d").startswith("postgresql+psycopg://u:p@h/d")
+    assert libpq_url("postgresql+psycopg://u:p@h/d") == "postgresql://u:p@h/d"
     assert params["host"] == "ep-cool-darkness-123456-pooler.us-east-2.aws.neon.tech"
     assert params["password"] == "AbC123dEf"
     assert params["sslmode"] == "require"
@@ -242,21 +244,24 @@ def test_server_side_prepared_statements_are_off_unless_enabled(
 ) -> None:
     # PgBouncer in transaction mode (< 1.21) hands each transaction any server connection, so a statement psycopg
     # prepared on one is missing on the next. psycopg prepares a query after 5 runs unless told not to.
-    from app.db import execute
     from app.tasks import LIST
 
     settings = make_settings(app_database_url, db_pool_size=1, db_max_overflow=0, db_prepared_statements=enabled)
-    engine = create_db_engine(settings)
-    for _ in range(8):
-        execute(engine, LIST, {"owner": "prepared"}, idempotent=True)
-    with engine.connect() as connection:  # the pool's only connection: the one that ran them
-        driver = connection.connection.driver_connection
-        assert driver is not None
-        prepared = driver.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()
-    engine.dispose()
 
-    assert prepared is not None
-    assert min(prepared[0], 1) == expected
+    async def prepared_after_eight_runs() -> int:
+        database = Database(settings)
+        await database.open()
+        try:
+            for _ in range(8):
+                await database.run(LIST, {"owner": "prepared"}, idempotent=True)
+            async with database.pool.connection() as connection:  # the pool's only connection: the one that ran them
+                row = await (await connection.execute("SELECT count(*) AS n FROM pg_prepared_statements")).fetchone()
+        finally:
+            await database.close()
+        assert row is not None
+        return int(row["n"])
+
+    assert min(asyncio.run(prepared_after_eight_runs()), 1) == expected
 
 
 @req("DB-4", "C-ERR-4")

@@ -1,5 +1,6 @@
 """Defence in depth: PostgreSQL itself refuses other users' rows, even to a query that forgot its user filter."""
 
+import asyncio
 from typing import Any
 
 import psycopg
@@ -7,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
-from app.db import create_db_engine, execute
+from app.db import Database
 from app.models import Task
 from tests.conftest import make_settings
 
@@ -37,10 +38,17 @@ def test_a_query_without_a_user_filter_sees_only_the_callers_rows(
     app_database_url: str, two_users_rows: tuple[str, str]
 ) -> None:
     user, _ = two_users_rows
-    engine = create_db_engine(make_settings(app_database_url))
-    mine = execute(engine, EVERY_TASK, {"owner": user}, idempotent=True)
-    touched = execute(engine, TOUCH_EVERY_TASK, {"owner": user}, idempotent=False)
-    engine.dispose()
+
+    async def as_the_service() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        database = Database(make_settings(app_database_url))
+        await database.open()
+        try:
+            mine = await database.run(EVERY_TASK, {"owner": user}, idempotent=True)
+            return mine, await database.run(TOUCH_EVERY_TASK, {"owner": user}, idempotent=False)
+        finally:
+            await database.close()
+
+    mine, touched = asyncio.run(as_the_service())
 
     assert mine
     assert {row["user_id"] for row in mine} == {user}
