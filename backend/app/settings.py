@@ -72,8 +72,6 @@ class Settings(DatabaseSettings):
     db_connect_retry_seconds: float = Field(default=3.0, ge=0)
     # The longest a request waits for the database in all (pool, connects, query) before it answers 503.
     db_timeout_seconds: float = Field(default=5.0, gt=0)
-    # Server-side prepared statements break behind PgBouncer < 1.21; off unless the pooler supports them.
-    db_prepared_statements: bool = False
     retry_after_seconds: int = Field(default=2, ge=1)
 
     @field_validator("cors_origins", mode="before")
