@@ -4,6 +4,8 @@ Knows nothing of the database: it turns an Authorization header into a verified 
 """
 
 import re
+import threading
+import time
 from typing import Annotated, Any
 
 import jwt
@@ -18,6 +20,9 @@ from app.settings import Settings
 # Compact JWS: three base64url segments. Anything else (spaces, two tokens, junk) is refused before parsing.
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 MAX_TOKEN_LENGTH = 8192
+# Verified tokens are remembered (token → user id) so a client's repeated requests skip the signature check, the
+# costliest step of a request after the database call. Bounded, and never past the token's own expiry.
+VERIFIED_CACHE_SIZE = 4096
 
 # Which algorithms a JWKS key of each type may verify: the token's own `alg` is never trusted on its own.
 _ALGORITHMS_BY_KEY = {
@@ -50,6 +55,8 @@ class TokenVerifier:
             if settings.better_auth_jwks_url
             else None
         )
+        self._verified: dict[str, tuple[str, float]] = {}  # token → (user id, monotonic time it stops being valid)
+        self._remembering = threading.Lock()
 
     @property
     def may_block(self) -> bool:
@@ -74,7 +81,21 @@ class TokenVerifier:
         declared = signing_key.algorithm_name
         return signing_key.key, [declared] if declared in allowed else allowed
 
+    def remembered(self, token: str) -> str | None:
+        """The user id of a token verified before and still valid, without any work; else None."""
+        entry = self._verified.get(token)
+        return entry[0] if entry is not None and time.monotonic() < entry[1] else None
+
     def user_id(self, token: str) -> str:
+        user_id, valid_for = self._verify(token)
+        with self._remembering:  # JWKS mode verifies in worker threads
+            if len(self._verified) >= VERIFIED_CACHE_SIZE:
+                del self._verified[next(iter(self._verified))]  # the oldest entry
+            self._verified[token] = (user_id, time.monotonic() + valid_for)
+        return user_id
+
+    def _verify(self, token: str) -> tuple[str, float]:
+        """Every check on the token; returns its user id and how many seconds it may be remembered."""
         settings = self._settings
         key, algorithms = self._key_and_algorithms(token)
         try:
@@ -101,7 +122,12 @@ class TokenVerifier:
         user_id = claims.get(settings.jwt_user_id_claim)
         if not isinstance(user_id, str) or not user_id or len(user_id) > USER_ID_MAX:
             raise _unauthorized(f"The token's {settings.jwt_user_id_claim} claim must be a non-empty string.")
-        return user_id
+        # Exactly as long as the checks above would still pass: until `exp` (with the same leeway); with JWKS no
+        # longer than the key set is cached, so a key withdrawn from the set stops verifying at the same time.
+        valid_for = claims["exp"] + settings.jwt_leeway_seconds - time.time()
+        if self._jwks is not None:
+            valid_for = min(valid_for, settings.jwks_cache_seconds)
+        return user_id, valid_for
 
 
 # Registers the bearer scheme in OpenAPI (Swagger's "Authorize" button); parsing stays below, stricter.
@@ -123,6 +149,8 @@ async def current_user(request: Request, _: Annotated[object, Depends(_bearer_sc
     if len(token) > MAX_TOKEN_LENGTH or not _COMPACT_JWS.fullmatch(token):
         raise _unauthorized("The bearer token is malformed.")
     verifier: TokenVerifier = request.app.state.verifier
+    if (user_id := verifier.remembered(token)) is not None:
+        return user_id
     if verifier.may_block:  # fetching a key set is network I/O: keep it off the event loop
         return await run_in_threadpool(verifier.user_id, token)
     return verifier.user_id(token)  # HS256: microseconds of CPU, cheaper than a thread hop

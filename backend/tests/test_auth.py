@@ -122,6 +122,24 @@ def test_clock_skew_within_the_leeway_is_accepted(client: httpx.Client, user: st
     assert client.get(f"/api/{user}/tasks", headers=bearer(token)).status_code == 200
 
 
+@req("C-AUTH-8", "FR-002")
+def test_a_remembered_token_is_refused_once_it_expires(database_url: str, user: str) -> None:
+    from app.main import create_app
+
+    token = bearer(make_token(user, exp=int(time.time()) + 2))
+    with client_for(create_app(make_settings(database_url, jwt_leeway_seconds=0))) as http:
+        first = [http.get(f"/api/{user}/tasks", headers=token).status_code for _ in range(3)]  # verified, remembered
+        time.sleep(
+            max(0.0, jwt.decode(token["Authorization"][7:], options={"verify_signature": False})["exp"] - time.time())
+            + 0.2
+        )
+        after = http.get(f"/api/{user}/tasks", headers=token)
+
+    assert first == [200, 200, 200]
+    assert_unauthorized(after)
+    assert "expired" in after.json()["detail"]
+
+
 @req("FR-004", "C-AUTH-7", "SC-003")
 def test_a_valid_token_for_another_user_is_403(client: httpx.Client, user: str, auth: dict[str, str]) -> None:
     for method, path in _every_route("somebody-else"):
