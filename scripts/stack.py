@@ -33,16 +33,24 @@ from sqlalchemy.engine import make_url  # noqa: E402  (after the path insert)
 from app.cli import migrate  # noqa: E402
 from app.embedded_db import embedded_postgres, ensure_app_role  # noqa: E402
 
-DATABASE = "todo_e2e"
+# E2E_PORT_BASE moves every port (frontends base..base+4, their APIs base+5001..base+5005) and the database name,
+# so two copies of the stack can run on one machine.
+PORT_BASE = int(os.environ.get("E2E_PORT_BASE") or 3100)
+DATABASE = "todo_e2e" if PORT_BASE == 3100 else f"todo_e2e_{PORT_BASE}"
 # The frontends, over one database: name -> (port, token mode, key type, Better Auth schema, API port).
 # The key-type frontends keep their own schema: the jwt plugin signs with the newest key in its table, whatever
 # its type, so frontends with different key types cannot share one.
 WEB = {
-    "web": (3100, "shared-secret", "EdDSA", "auth", 8101),
-    "web-jwks": (3101, "jwks", "EdDSA", "auth", 8102),
-    "web-es256": (3102, "jwks", "ES256", "auth_es256", 8103),
-    "web-rs256": (3103, "jwks", "RS256", "auth_rs256", 8104),
-    "web-ps256": (3104, "jwks", "PS256", "auth_ps256", 8105),
+    name: (PORT_BASE + n, mode, algorithm, schema, PORT_BASE + 5001 + n)
+    for n, (name, mode, algorithm, schema) in enumerate(
+        [
+            ("web", "shared-secret", "EdDSA", "auth"),
+            ("web-jwks", "jwks", "EdDSA", "auth"),
+            ("web-es256", "jwks", "ES256", "auth_es256"),
+            ("web-rs256", "jwks", "RS256", "auth_rs256"),
+            ("web-ps256", "jwks", "PS256", "auth_ps256"),
+        ]
+    )
 }
 ROTATION_SECONDS = "8"  # the EdDSA JWKS frontend makes a new key this often: every test run exercises rotation
 
@@ -145,6 +153,8 @@ def main(command: list[str]) -> int:
         for name, (port, _, _, _, api_port) in WEB.items():
             env[f"E2E_{name.upper().replace('-', '_')}"] = f"http://127.0.0.1:{port}"
             env[f"E2E_API_{name.upper().replace('-', '_')}"] = f"http://127.0.0.1:{api_port}"
+        ports = ", ".join(f"{name} :{port} (API :{api_port})" for name, (port, *_, api_port) in WEB.items())
+        print(f"stack: {ports}; database {DATABASE}", flush=True)
         print(f"stack: up in {time.monotonic() - began:.1f} s; running {' '.join(command)}", flush=True)
         return subprocess.run(command, cwd=FRONTEND, env={**os.environ, **env}).returncode
 

@@ -34,6 +34,8 @@ def create_app(
         version="0.1.0",
         summary="Multi-user tasks; every /api route needs a Better Auth JWT and sees only its user's rows.",
         lifespan=lifespan,
+        # No OpenTelemetry here: without this FastAPI asks for a tracer provider on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.database = Database(settings)
