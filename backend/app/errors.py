@@ -129,6 +129,16 @@ def _field_error(error: dict[str, Any]) -> dict[str, str]:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if isinstance(exc.body, bytes) and exc.body:
+        # FastAPI parses a body as JSON only when Content-Type says so, and hands it on as raw bytes otherwise. Such
+        # a body may be perfectly good JSON: say what is missing instead of "body must be a JSON object".
+        sent = request.headers.get("content-type")
+        return problem(
+            request,
+            415,
+            "Send the body as JSON, with the header Content-Type: application/json"
+            + (f" (this request says {sent[:100]!r})." if sent else " (this request has no Content-Type)."),
+        )
     errors = [_field_error(e) for e in exc.errors()]
     summary = "; ".join(f"{e['field']} {e['message']}" for e in errors)
     return problem(request, 400, f"The request is invalid: {summary}.", errors=errors)

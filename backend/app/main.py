@@ -10,8 +10,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from app import health, tasks
 from app.auth import TokenVerifier
 from app.db import Database
+from app.docs import documented_app
 from app.errors import install_error_handlers
 from app.limits import BodySizeLimitMiddleware
+from app.metrics import install_metrics
 from app.observability import AccessLogMiddleware, is_acceptable_request_id
 from app.openapi import install_openapi
 from app.settings import Settings, get_settings
@@ -29,7 +31,7 @@ def create_app(
         yield
         await app.state.database.close()
 
-    app = FastAPI(
+    app = documented_app(  # FastAPI with /docs and /redoc served offline (app/docs.py)
         title="Todo API",
         version="0.1.0",
         summary="Multi-user tasks; every /api route needs a Better Auth JWT and sees only its user's rows.",
@@ -56,5 +58,7 @@ def create_app(
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLogMiddleware)
+    if settings.metrics_enabled:
+        install_metrics(app, app.state.database)  # GET /metrics (Prometheus), and the middleware that counts
     app.add_middleware(CorrelationIdMiddleware, validator=is_acceptable_request_id)
     return app

@@ -18,6 +18,17 @@ TITLE_MAX = 200
 DESCRIPTION_MAX = 1000
 USER_ID_MAX = 255
 
+# The task the documentation shows (OpenAPI examples).
+EXAMPLE_TASK: dict[str, Any] = {
+    "id": 17,
+    "user_id": "Kx8fQ2mZ7pLw",
+    "title": "Buy milk",
+    "description": "2 litres",
+    "completed": False,
+    "created_at": "2026-11-24T19:30:00.123456Z",
+    "updated_at": "2026-11-24T19:30:00.123456Z",
+}
+
 
 def _storable(value: str) -> str:
     # PostgreSQL text cannot hold U+0000: refusing it here turns a would-be database error (500) into a clear 400.
@@ -72,6 +83,9 @@ class RateLimit(SQLModel, table=True):
 class TaskCreate(SQLModel):
     """POST body. Unknown and read-only fields (id, user_id, timestamps) are ignored, never applied."""
 
+    # Realistic examples: Swagger's "Try it out" starts from the first one (not from text generated from a pattern).
+    model_config = {"json_schema_extra": {"examples": [{"title": "Buy milk", "description": "2 litres"}]}}
+
     title: Title
     description: Description | None = None
     completed: StrictBool = False
@@ -79,6 +93,8 @@ class TaskCreate(SQLModel):
 
 class TaskUpdate(SQLModel):
     """PUT body: any non-empty subset of the editable fields; fields not sent stay as they are."""
+
+    model_config = {"json_schema_extra": {"examples": [{"title": "Buy oat milk", "completed": True}]}}
 
     title: Title | None = None
     description: Description | None = None
@@ -105,6 +121,8 @@ class TaskUpdate(SQLModel):
 class CompletionUpdate(SQLModel):
     """Optional PATCH /complete body: {"completed": bool} sets; no body or {} toggles."""
 
+    model_config = {"json_schema_extra": {"examples": [{"completed": True}]}}
+
     completed: StrictBool | None = None
 
     @field_validator("completed", mode="before")
@@ -116,13 +134,17 @@ class CompletionUpdate(SQLModel):
 
 
 class TaskRead(SQLModel):
-    id: int
-    user_id: str
-    title: str
-    description: str | None
+    """A task, as every route returns it."""
+
+    model_config = {"json_schema_extra": {"examples": [EXAMPLE_TASK]}}
+
+    id: int = Field(description="Assigned by the database.")
+    user_id: str = Field(description="The owner: the user id of the token that created it.")
+    title: str = Field(description=f"1-{TITLE_MAX} characters, stored trimmed.")
+    description: str | None = Field(description=f"At most {DESCRIPTION_MAX} characters; null when absent.")
     completed: bool
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = Field(description="UTC, ISO 8601.")
+    updated_at: datetime = Field(description="UTC, ISO 8601; moves on every modification.")
 
     @field_serializer("created_at", "updated_at")
     def _as_utc(self, value: datetime) -> datetime:

@@ -23,9 +23,11 @@ def install_openapi(app: FastAPI) -> None:
                 description=app.description,
                 routes=app.routes,
             )
-            for operations in schema["paths"].values():
+            for path, operations in schema["paths"].items():
                 for operation in operations.values():
                     _rewrite_errors(operation["responses"])
+                    _document_media_type_errors(operation)
+                    _add_problem_examples(path, operation["responses"])
             _match_the_validators(schema["components"]["schemas"])
             schema["components"]["schemas"].pop("HTTPValidationError", None)
             schema["components"]["schemas"].pop("ValidationError", None)
@@ -41,6 +43,48 @@ def _rewrite_errors(responses: dict[str, Any]) -> None:
         content = response.get("content", {})
         if status.startswith(("4", "5")) and "application/json" in content:
             response["content"] = {PROBLEM_MEDIA_TYPE: content["application/json"]}
+
+
+def _document_media_type_errors(operation: dict[str, Any]) -> None:
+    """A route that reads a body answers 415 to one sent without `Content-Type: application/json` (app/errors.py)."""
+    if "requestBody" in operation:
+        operation["responses"]["415"] = {
+            "description": "A body sent without `Content-Type: application/json`",
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+
+
+# What each error looks like, for the documentation (the `detail` texts are the service's own).
+_PROBLEM_EXAMPLES = {
+    "400": ("Bad Request", "The request is invalid: title must not be empty.", [("title", "must not be empty")]),
+    "401": ("Unauthorized", "The token has expired.", None),
+    "403": ("Forbidden", "The token does not grant access to this user's tasks.", None),
+    "404": ("Not Found", "Task 17 was not found.", None),
+    "413": ("Content Too Large", "The request body must be at most 65536 bytes.", None),
+    "415": ("Unsupported Media Type", "Send the body as JSON, with the header Content-Type: application/json.", None),
+    "429": ("Too Many Requests", "Too many requests: at most 120 a minute. Retry in 12 s.", None),
+    "500": ("Internal Server Error", "An unexpected error occurred. Quote request id 4bf9… when reporting it.", None),
+    "503": ("Service Unavailable", "The database is unavailable right now. Please retry shortly.", None),
+}
+
+
+def _add_problem_examples(path: str, responses: dict[str, Any]) -> None:
+    instance = path.replace("{user_id}", "Kx8fQ2mZ7pLw").replace("{id}", "17")
+    for status, response in responses.items():
+        content = response.get("content", {}).get(PROBLEM_MEDIA_TYPE)
+        if content is None or status not in _PROBLEM_EXAMPLES:
+            continue
+        title, detail, errors = _PROBLEM_EXAMPLES[status]
+        example: dict[str, Any] = {
+            "type": "about:blank",
+            "title": title,
+            "status": int(status),
+            "detail": detail,
+            "instance": instance,
+        }
+        if errors:
+            example["errors"] = [{"field": field, "message": message} for field, message in errors]
+        content["example"] = example
 
 
 # What pydantic-core strips from a title (Rust's `str::trim`: the Unicode White_Space set). Python's `str.isspace`

@@ -60,6 +60,10 @@ class Settings(DatabaseSettings):
     # A task is at most ~1.3 KB of JSON; 64 KiB leaves room for clients while capping abuse.
     max_body_bytes: int = Field(default=65536, ge=1024)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # auto: human-readable lines when stderr is a terminal, JSON lines otherwise (log collectors, containers).
+    log_format: Literal["auto", "human", "json"] = "auto"
+    # GET /metrics in Prometheus' text format (see app/metrics.py); scrape it from inside your network.
+    metrics_enabled: bool = True
 
     # Database pool; defaults fit a small Neon plan (its pooler multiplexes further).
     db_pool_size: int = Field(default=10, ge=1)
@@ -92,11 +96,17 @@ class Settings(DatabaseSettings):
         if self.better_auth_jwks_url:
             return self
         secret = self.better_auth_secret.get_secret_value() if self.better_auth_secret else ""
+        # Said without the value (it is a secret, even a bad one), and with how to fix it.
+        if not secret:
+            raise ValueError(
+                "BETTER_AUTH_SECRET is not set: set it to the frontend's secret (at least "
+                f"{MIN_SECRET_LENGTH} characters), or set BETTER_AUTH_JWKS_URL to verify the frontend's JWKS tokens."
+            )
         if len(secret) < MIN_SECRET_LENGTH:
             raise ValueError(
-                f"BETTER_AUTH_SECRET must be set to at least {MIN_SECRET_LENGTH} characters "
-                "(the same value as the frontend's), or BETTER_AUTH_JWKS_URL must be set. "
-                "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                f"BETTER_AUTH_SECRET is too short ({len(secret)} characters, at least {MIN_SECRET_LENGTH} are needed)"
+                ": use the frontend's secret, or make one with "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(48))' and give it to both."
             )
         return self
 

@@ -1,6 +1,16 @@
-"""Alembic environment: migrations run online against the URL the caller chose (or DATABASE_URL)."""
+"""Alembic environment: migrations run online against the URL the caller chose, DATABASE_URL(_UNPOOLED), or else
+the embedded database in backend/.data (started for the command, and stopped after unless it was already running).
 
-from alembic import context
+New revisions are numbered like the first ones (`0004`, `0005`...): with alembic.ini's file_template
+`%(rev)s_%(slug)s` that names the file `0004_<slug>.py`. Writing a revision without --autogenerate needs no database.
+"""
+
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from alembic import command, context
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
@@ -9,12 +19,45 @@ from app.db import normalise_url
 from app.settings import DatabaseSettings
 
 config = context.config
-url = config.attributes.get("database_url") or DatabaseSettings().database_url
 
-# prepare_threshold=None: safe even when only a PgBouncer (pooled) URL is configured.
-engine = create_engine(normalise_url(url), poolclass=pool.NullPool, connect_args={"prepare_threshold": None})
-with engine.connect() as connection:
-    context.configure(connection=connection, target_metadata=SQLModel.metadata)
-    with context.begin_transaction():
-        context.run_migrations()
-engine.dispose()
+
+def number_the_revision(_context: Any, _revision: Any, directives: list[Any]) -> None:
+    """The next revision id is the head's number plus one, zero-padded to four digits."""
+    head = ScriptDirectory.from_config(config).get_current_head()
+    directives[0].rev_id = f"{int(head or 0) + 1:04d}"
+
+
+def _writing_a_plain_revision() -> bool:
+    """`alembic revision -m ...` without --autogenerate: only the numbering runs, no database is needed."""
+    options = config.cmd_opts
+    if options is None:  # called from Python (todo-api migrate, the tests), not from the alembic command
+        return False
+    return getattr(options, "cmd", (None,))[0] is command.revision and not options.autogenerate
+
+
+def _embedded_url(stack: ExitStack) -> str:
+    from app.cli import DEFAULT_DATA_DIR
+    from app.embedded_db import embedded_postgres
+
+    # `alembic -x data-dir=PATH ...` chooses another folder, like `todo-api --data-dir PATH`.
+    folder = Path(context.get_x_argument(as_dictionary=True).get("data-dir", DEFAULT_DATA_DIR)) / "postgres"
+    return stack.enter_context(embedded_postgres(folder, stop_if_attached=False))
+
+
+if _writing_a_plain_revision():
+    context.configure(dialect_name="postgresql", as_sql=True, process_revision_directives=number_the_revision)
+    context.run_migrations()
+else:
+    with ExitStack() as stack:
+        url = config.attributes.get("database_url") or DatabaseSettings().migration_url or _embedded_url(stack)
+        # prepare_threshold=None: safe even when only a PgBouncer (pooled) URL is configured.
+        engine = create_engine(normalise_url(url), poolclass=pool.NullPool, connect_args={"prepare_threshold": None})
+        with engine.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=SQLModel.metadata,
+                process_revision_directives=number_the_revision,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+        engine.dispose()

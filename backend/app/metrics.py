@@ -1,0 +1,102 @@
+"""Prometheus metrics at /metrics (METRICS_ENABLED, on by default), in the text format, from prometheus-client.
+
+- `http_requests_total{method, route, status}`: every response, by route template (`/api/{user_id}/tasks/{id}`,
+  never the concrete path, so user ids never become labels); 503s (database unavailable) and 429s (rate limited)
+  are the `status="503"` and `status="429"` series.
+- `http_request_duration_seconds{method, route}`: latency histogram.
+- `db_pool_size`, `db_pool_connections_in_use`, `db_pool_requests_waiting`: the database pool, read when scraped.
+
+Each app has a registry of its own (tests build many apps in one process). With several worker processes, set
+PROMETHEUS_MULTIPROC_DIR (`todo-api run --workers N` does) so request series are summed over the workers; the pool
+gauges are then those of the worker that answers the scrape.
+"""
+
+import os
+import time
+from collections.abc import Iterator
+
+from fastapi import FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.db import Database
+
+METRICS_PATH = "/metrics"
+# Requests that matched no route share one label value: paths sent by clients must not create series.
+UNMATCHED = "(unmatched)"
+# From a cached read (~1 ms) to the 5 s database deadline.
+_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class _PoolCollector(Collector):
+    """The pool's current state, read from psycopg_pool when scraped: no cost per request."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def collect(self) -> Iterator[Metric]:
+        stats = self._database.pool.get_stats()
+        size = stats.get("pool_size", 0)
+        yield GaugeMetricFamily("db_pool_size", "Connections open in the pool", value=size)
+        in_use = size - stats.get("pool_available", 0)
+        yield GaugeMetricFamily("db_pool_connections_in_use", "Connections lent to requests", value=in_use)
+        waiting = stats.get("requests_waiting", 0)
+        yield GaugeMetricFamily("db_pool_requests_waiting", "Requests waiting for a connection", value=waiting)
+
+
+class MetricsMiddleware:
+    """Counts and times every HTTP request. Pure ASGI, so it adds no task hop."""
+
+    def __init__(self, app: ASGIApp, registry: CollectorRegistry) -> None:
+        self.app = app
+        self.requests = Counter(
+            "http_requests", "HTTP responses by route template", ["method", "route", "status"], registry=registry
+        )
+        self.latency = Histogram(
+            "http_request_duration_seconds",
+            "Time to answer, by route template",
+            ["method", "route"],
+            buckets=_BUCKETS,
+            registry=registry,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # what the client gets if the app fails before answering
+
+        async def send_and_record(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_record)
+        finally:
+            route = scope.get("route")  # set by FastAPI's router on the scope it passes down: the template
+            template = getattr(route, "path", UNMATCHED)
+            method = scope["method"]
+            self.requests.labels(method, template, str(status)).inc()
+            self.latency.labels(method, template).observe(time.perf_counter() - started)
+
+
+def install_metrics(app: FastAPI, database: Database) -> None:
+    registry = CollectorRegistry(auto_describe=True)
+    registry.register(_PoolCollector(database))
+    exposition = registry
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # request series live in files shared by the workers
+        exposition = CollectorRegistry()
+        MultiProcessCollector(exposition)  # type: ignore[no-untyped-call]
+        exposition.register(_PoolCollector(database))
+
+    @app.get(METRICS_PATH, include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        return Response(generate_latest(exposition), media_type=CONTENT_TYPE_LATEST)
+
+    app.add_middleware(MetricsMiddleware, registry=registry)
