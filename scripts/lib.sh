@@ -15,16 +15,33 @@ ensure_uv() {
       || { echo "Python 3.11 or newer is needed as python3" >&2; exit 1; }
     echo "Installing uv $UV_VERSION into .tools/ (once)" >&2
     python3 -m venv "$ROOT/.tools"
-    "$ROOT/.tools/bin/python" -m pip install --quiet "uv==$UV_VERSION"
+    "$ROOT/.tools/bin/python" -m pip install --disable-pip-version-check "uv==$UV_VERSION" >&2  # its progress shows
   fi
 }
 
 sync_backend() {
   # Installs exactly what backend/requirements.lock pins (hash-checked), then the project itself (editable).
   # A hashed requirements lock rather than uv.lock: it records no download addresses. Update it with scripts/lock.
+  # The first install (~250 MB, mostly the embedded PostgreSQL and the dev tools) shows uv's progress; later ones
+  # are quiet unless something changed.
   ensure_uv
-  local venv="$ROOT/backend/.venv"
-  [ -x "$venv/bin/python" ] || "$UV" venv --quiet "$venv"
-  "$UV" pip install --quiet --python "$venv/bin/python" --require-hashes -r "$ROOT/backend/requirements.lock"
+  local venv="$ROOT/backend/.venv" quiet=(--quiet)
+  if [ ! -x "$venv/bin/python" ]; then
+    echo "Installing the backend's pinned dependencies into backend/.venv (first run: a minute or more)" >&2
+    "$UV" venv --quiet "$venv"
+    quiet=()
+  fi
+  "$UV" pip install "${quiet[@]}" --python "$venv/bin/python" --require-hashes -r "$ROOT/backend/requirements.lock"
   "$UV" pip install --quiet --python "$venv/bin/python" --no-deps --no-build-isolation -e "$ROOT/backend"
+}
+
+ensure_chromium() {
+  # Headless Chromium for the browser tests (never downloaded by Playwright): CHROMIUM_PATH, else Debian's package,
+  # installed when running as root. Elsewhere the tests that need it are skipped with the reason (failed under CI).
+  CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [ ! -x "$CHROMIUM_PATH" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Chromium (Debian package chromium) for the browser tests" >&2
+    apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }
+  fi
+  export CHROMIUM_PATH
 }

@@ -103,6 +103,18 @@ def run(quick: bool) -> Report:
                 report.extra.append(Row(f"{route}, 2 workers", wrk(two.base_url, route, seconds, CONNECTIONS, data)))
             report.facts["RSS per worker after the load (2 workers)"] = f"{two.worker_rss_mb()} MB"
 
+        print("/metrics on vs off ...", flush=True)
+        # Every run above counts its requests for /metrics (on by default); the same route with it off, alternated
+        # with it on so that drift in the machine's load falls on both, shows what the counting costs.
+        per_second: dict[str, list[float]] = {"true": [], "false": []}
+        for _ in range(2):
+            for enabled in ("true", "false"):
+                with ApiProcess(app_url, env=owner | {"METRICS_ENABLED": enabled}) as metered:
+                    result = wrk(metered.base_url, "get", seconds / 2, CONNECTIONS, data)
+                    per_second[enabled].append(result.requests_per_second)
+        on, off = statistics.mean(per_second["true"]), statistics.mean(per_second["false"])
+        report.facts["/metrics on / off, GET by id (req/s, alternated runs)"] = f"{on:.0f} / {off:.0f} = {on / off:.3f}"
+
         print("1,000,000-row table ...", flush=True)
         # The runs above created tasks, so each user's list is longer now than in the first list run: measure the
         # same lists again just before the growth, so the ratio shows the table's size alone.

@@ -94,8 +94,24 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * Alive
+         * @example {
+         *       "status": "ok"
+         *     }
+         */
+        Alive: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
+        };
+        /**
          * CompletionUpdate
          * @description Optional PATCH /complete body: {"completed": bool} sets; no body or {} toggles.
+         * @example {
+         *       "completed": true
+         *     }
          */
         CompletionUpdate: {
             /** Completed */
@@ -130,8 +146,25 @@ export interface components {
             type?: string;
         };
         /**
+         * Ready
+         * @example {
+         *       "status": "ready"
+         *     }
+         */
+        Ready: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ready";
+        };
+        /**
          * TaskCreate
          * @description POST body. Unknown and read-only fields (id, user_id, timestamps) are ignored, never applied.
+         * @example {
+         *       "description": "2 litres",
+         *       "title": "Buy milk"
+         *     }
          */
         TaskCreate: {
             /**
@@ -147,32 +180,62 @@ export interface components {
              */
             title: string;
         };
-        /** TaskRead */
+        /**
+         * TaskRead
+         * @description A task, as every route returns it.
+         * @example {
+         *       "completed": false,
+         *       "created_at": "2026-11-24T19:30:00.123456Z",
+         *       "description": "2 litres",
+         *       "id": 17,
+         *       "title": "Buy milk",
+         *       "updated_at": "2026-11-24T19:30:00.123456Z",
+         *       "user_id": "Kx8fQ2mZ7pLw"
+         *     }
+         */
         TaskRead: {
             /** Completed */
             completed: boolean;
             /**
              * Created At
              * Format: date-time
+             * @description UTC, ISO 8601.
              */
             created_at: string;
-            /** Description */
+            /**
+             * Description
+             * @description At most 1000 characters; null when absent.
+             */
             description: string | null;
-            /** Id */
+            /**
+             * Id
+             * @description Assigned by the database.
+             */
             id: number;
-            /** Title */
+            /**
+             * Title
+             * @description 1-200 characters, stored trimmed.
+             */
             title: string;
             /**
              * Updated At
              * Format: date-time
+             * @description UTC, ISO 8601; moves on every modification.
              */
             updated_at: string;
-            /** User Id */
+            /**
+             * User Id
+             * @description The owner: the user id of the token that created it.
+             */
             user_id: string;
         };
         /**
          * TaskUpdate
          * @description PUT body: any non-empty subset of the editable fields; fields not sent stay as they are.
+         * @example {
+         *       "completed": true,
+         *       "title": "Buy oat milk"
+         *     }
          */
         TaskUpdate: {
             /** Completed */
@@ -220,6 +283,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request is invalid: title must not be empty.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must not be empty"
+                     *         }
+                     *       ],
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -229,6 +307,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The token has expired.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -238,6 +325,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The token does not grant access to this user's tasks.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -247,6 +343,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Task 17 was not found.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -256,6 +361,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request body must be at most 65536 bytes.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 413,
+                     *       "title": "Content Too Large",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -265,6 +379,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests: at most 120 a minute. Retry in 12 s.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 429,
+                     *       "title": "Too Many Requests",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -274,6 +397,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "An unexpected error occurred. Quote request id 4bf9… when reporting it.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -283,6 +415,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The database is unavailable right now. Please retry shortly.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -318,6 +459,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request is invalid: title must not be empty.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must not be empty"
+                     *         }
+                     *       ],
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -327,6 +483,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The token has expired.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -336,6 +501,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The token does not grant access to this user's tasks.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -345,6 +519,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Task 17 was not found.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -354,6 +537,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request body must be at most 65536 bytes.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 413,
+                     *       "title": "Content Too Large",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent without `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Send the body as JSON, with the header Content-Type: application/json.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -363,6 +573,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests: at most 120 a minute. Retry in 12 s.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 429,
+                     *       "title": "Too Many Requests",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -372,6 +591,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "An unexpected error occurred. Quote request id 4bf9… when reporting it.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -381,6 +609,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The database is unavailable right now. Please retry shortly.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -413,6 +650,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request is invalid: title must not be empty.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must not be empty"
+                     *         }
+                     *       ],
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -422,6 +674,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The token has expired.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -431,6 +692,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The token does not grant access to this user's tasks.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -440,6 +710,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Task 17 was not found.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -449,6 +728,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request body must be at most 65536 bytes.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 413,
+                     *       "title": "Content Too Large",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -458,6 +746,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests: at most 120 a minute. Retry in 12 s.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 429,
+                     *       "title": "Too Many Requests",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -467,6 +764,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "An unexpected error occurred. Quote request id 4bf9… when reporting it.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -476,6 +782,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The database is unavailable right now. Please retry shortly.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -512,6 +827,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request is invalid: title must not be empty.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must not be empty"
+                     *         }
+                     *       ],
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -521,6 +851,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The token has expired.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -530,6 +869,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The token does not grant access to this user's tasks.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -539,6 +887,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Task 17 was not found.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -548,6 +905,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request body must be at most 65536 bytes.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 413,
+                     *       "title": "Content Too Large",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent without `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Send the body as JSON, with the header Content-Type: application/json.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -557,6 +941,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests: at most 120 a minute. Retry in 12 s.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 429,
+                     *       "title": "Too Many Requests",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -566,6 +959,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "An unexpected error occurred. Quote request id 4bf9… when reporting it.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -575,6 +977,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The database is unavailable right now. Please retry shortly.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -607,6 +1018,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request is invalid: title must not be empty.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must not be empty"
+                     *         }
+                     *       ],
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -616,6 +1042,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The token has expired.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -625,6 +1060,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The token does not grant access to this user's tasks.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -634,6 +1078,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Task 17 was not found.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -643,6 +1096,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request body must be at most 65536 bytes.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 413,
+                     *       "title": "Content Too Large",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -652,6 +1114,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests: at most 120 a minute. Retry in 12 s.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 429,
+                     *       "title": "Too Many Requests",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -661,6 +1132,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "An unexpected error occurred. Quote request id 4bf9… when reporting it.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -670,6 +1150,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The database is unavailable right now. Please retry shortly.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -706,6 +1195,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request is invalid: title must not be empty.",
+                     *       "errors": [
+                     *         {
+                     *           "field": "title",
+                     *           "message": "must not be empty"
+                     *         }
+                     *       ],
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17/complete",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -715,6 +1219,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The token has expired.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17/complete",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -724,6 +1237,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The token does not grant access to this user's tasks.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17/complete",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -733,6 +1255,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Task 17 was not found.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17/complete",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -742,6 +1273,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The request body must be at most 65536 bytes.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17/complete",
+                     *       "status": 413,
+                     *       "title": "Content Too Large",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A body sent without `Content-Type: application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Send the body as JSON, with the header Content-Type: application/json.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17/complete",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -751,6 +1309,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "Too many requests: at most 120 a minute. Retry in 12 s.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17/complete",
+                     *       "status": 429,
+                     *       "title": "Too Many Requests",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -760,6 +1327,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "An unexpected error occurred. Quote request id 4bf9… when reporting it.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17/complete",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -769,6 +1345,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The database is unavailable right now. Please retry shortly.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17/complete",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
@@ -789,9 +1374,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Alive"];
                 };
             };
         };
@@ -811,9 +1394,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Ready"];
                 };
             };
             /** @description Database unavailable; retry after `Retry-After` seconds */
@@ -822,6 +1403,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "detail": "The database is unavailable right now. Please retry shortly.",
+                     *       "instance": "/health/ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
