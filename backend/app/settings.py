@@ -64,6 +64,10 @@ class Settings(DatabaseSettings):
     log_format: Literal["auto", "human", "json"] = "auto"
     # GET /metrics in Prometheus' text format (see app/metrics.py); scrape it from inside your network.
     metrics_enabled: bool = True
+    # How long the outcome of a request sent with Idempotency-Key is replayed to its repeats (the contract: >= 24 h).
+    idempotency_key_ttl_seconds: int = Field(default=86400, ge=1)
+    # A repeat that finds its first request still running waits this long for it, then answers 409 + Retry-After.
+    idempotency_wait_seconds: float = Field(default=2.0, gt=0)
 
     # Database pool; defaults fit a small Neon plan (its pooler multiplexes further).
     db_pool_size: int = Field(default=10, ge=1)

@@ -260,7 +260,10 @@ export interface operations {
     list_tasks_api__user_id__tasks_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`. */
+                "If-None-Match"?: string;
+            };
             path: {
                 user_id: string;
             };
@@ -271,11 +274,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskRead"][];
                 };
+            };
+            /** @description Not Modified: If-None-Match matched the current version (no body) */
+            304: {
+                headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON, or invalid fields (see `errors`) */
             400: {
@@ -432,7 +446,10 @@ export interface operations {
     create_task_api__user_id__tasks_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to repeat: a repeat with the same key and the same request within 24 h gets the first response again (`Idempotent-Replayed: true`) and nothing runs twice. 1-255 printable ASCII characters; a new random one (e.g. a UUID) per intended change. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 user_id: string;
             };
@@ -447,6 +464,12 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
+                    /** @description `true` when this is the stored answer to an earlier request. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The new task's URL. */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -531,6 +554,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A request with this Idempotency-Key is still running; retry after `Retry-After` seconds */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "A request with this Idempotency-Key is still being processed. Retry shortly.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -561,6 +604,24 @@ export interface operations {
                      *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
                      *       "status": 415,
                      *       "title": "Unsupported Media Type",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "This Idempotency-Key was already used for a different request.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Content",
                      *       "type": "about:blank"
                      *     }
                      */
@@ -626,7 +687,10 @@ export interface operations {
     get_task_api__user_id__tasks__id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`. */
+                "If-None-Match"?: string;
+            };
             path: {
                 user_id: string;
                 id: string;
@@ -638,11 +702,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskRead"];
                 };
+            };
+            /** @description Not Modified: If-None-Match matched the current version (no body) */
+            304: {
+                headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON, or invalid fields (see `errors`) */
             400: {
@@ -799,7 +874,10 @@ export interface operations {
     update_task_api__user_id__tasks__id__put: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes. */
+                "If-Match"?: string;
+            };
             path: {
                 user_id: string;
                 id: string;
@@ -815,6 +893,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -893,6 +973,26 @@ export interface operations {
                      *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
                      *       "status": 404,
                      *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named no current version of the task: nothing was changed */
+            412: {
+                headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Task 17 has changed since you read it: its ETag is no longer one in If-Match.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 412,
+                     *       "title": "Precondition Failed",
                      *       "type": "about:blank"
                      *     }
                      */
@@ -994,7 +1094,10 @@ export interface operations {
     delete_task_api__user_id__tasks__id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes. */
+                "If-Match"?: string;
+            };
             path: {
                 user_id: string;
                 id: string;
@@ -1006,6 +1109,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1084,6 +1189,26 @@ export interface operations {
                      *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
                      *       "status": 404,
                      *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named no current version of the task: nothing was changed */
+            412: {
+                headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Task 17 has changed since you read it: its ETag is no longer one in If-Match.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
+                     *       "status": 412,
+                     *       "title": "Precondition Failed",
                      *       "type": "about:blank"
                      *     }
                      */
@@ -1167,7 +1292,12 @@ export interface operations {
     complete_task_api__user_id__tasks__id__complete_patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes. */
+                "If-Match"?: string;
+                /** @description Makes the request safe to repeat: a repeat with the same key and the same request within 24 h gets the first response again (`Idempotent-Replayed: true`) and nothing runs twice. 1-255 printable ASCII characters; a new random one (e.g. a UUID) per intended change. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 user_id: string;
                 id: string;
@@ -1183,6 +1313,10 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
+                    /** @description `true` when this is the stored answer to an earlier request. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1267,6 +1401,46 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A request with this Idempotency-Key is still running; retry after `Retry-After` seconds */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "A request with this Idempotency-Key is still being processed. Retry shortly.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17/complete",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named no current version of the task: nothing was changed */
+            412: {
+                headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "Task 17 has changed since you read it: its ETag is no longer one in If-Match.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17/complete",
+                     *       "status": 412,
+                     *       "title": "Precondition Failed",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -1297,6 +1471,24 @@ export interface operations {
                      *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17/complete",
                      *       "status": 415,
                      *       "title": "Unsupported Media Type",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "This Idempotency-Key was already used for a different request.",
+                     *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17/complete",
+                     *       "status": 422,
+                     *       "title": "Unprocessable Content",
                      *       "type": "about:blank"
                      *     }
                      */
