@@ -22,6 +22,8 @@ from bench.compare import ROUTES as COMPARED
 from bench.delay_proxy import DelayProxy
 from bench.environment import ApiProcess, grow_to, prepare_database, write_tokens
 from bench.load import ROUTES, pgbench, wrk
+from bench.profile import profile
+from bench.profile import table as profile_table
 from bench.report import Report, Row
 
 USERS = 1000
@@ -82,6 +84,9 @@ def run(quick: bool) -> Report:
             report.cold_start_seconds = api.cold_start_seconds
             report.facts["cold start (process start to first authenticated 200)"] = f"{api.cold_start_seconds:.2f} s"
             report.comparison = interleave(processes, data, seconds, rounds, CONNECTIONS)
+            if not quick:
+                print("profile of the mix (py-spy) ...", flush=True)
+                report.profile = profile(api, data, seconds, CONNECTIONS)
             report.worker_rss_mb = max(api.worker_rss_mb())
             report.facts["RSS per worker after the load (1 worker)"] = f"{report.worker_rss_mb} MB"
             report.facts["RSS of the tutorial-style app after the load"] = f"{processes['tutorial'].worker_rss_mb()} MB"
@@ -174,6 +179,7 @@ def write_markdown(report: Report, path: Path, command: str) -> None:
         table=report.table(),
         comparison=report.comparison.table() if report.comparison else "",
         rounds=report.comparison.rounds if report.comparison else 0,
+        profile=profile_table(report.profile),
         seconds_each=f"{report.comparison.seconds:g}" if report.comparison else "",
         ceilings=report.ceilings(),
         facts=facts,

@@ -36,6 +36,7 @@ class Report:
     facts: dict[str, str] = field(default_factory=dict)
     comparison: Comparison | None = None
     worker_rss_mb: float = 0.0  # our single worker's, after the load
+    profile: list[tuple[str, float]] = field(default_factory=list)  # (owner, share of CPU samples)
     cold_start_seconds: float = 0.0
 
     def table(self) -> str:
