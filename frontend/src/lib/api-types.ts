@@ -989,7 +989,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Task 17 has changed since you read it: its ETag is no longer one in If-Match.",
+                     *       "detail": "Task 17 has changed since you read it: its ETag is not in If-Match.",
                      *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
                      *       "status": 412,
                      *       "title": "Precondition Failed",
@@ -1205,7 +1205,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Task 17 has changed since you read it: its ETag is no longer one in If-Match.",
+                     *       "detail": "Task 17 has changed since you read it: its ETag is not in If-Match.",
                      *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17",
                      *       "status": 412,
                      *       "title": "Precondition Failed",
@@ -1431,7 +1431,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "detail": "Task 17 has changed since you read it: its ETag is no longer one in If-Match.",
+                     *       "detail": "Task 17 has changed since you read it: its ETag is not in If-Match.",
                      *       "instance": "/api/Kx8fQ2mZ7pLw/tasks/17/complete",
                      *       "status": 412,
                      *       "title": "Precondition Failed",
