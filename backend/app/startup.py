@@ -5,7 +5,6 @@ what is wrong and which variable or command fixes it, never a secret and never a
 """
 
 import multiprocessing
-import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -168,16 +167,15 @@ def schema_line(schema: Schema, applied: bool) -> str:
 
 
 def command_name() -> str:
-    """How the person started us, so the hints can be pasted: `.venv/bin/todo-api`, or `todo-api` when on PATH."""
+    """How to call us again, for the hints: `todo-api` when that is on PATH, otherwise the full path (the person
+    may be in another folder than ours: scripts/run starts us from backend/)."""
     invoked = Path(sys.argv[0])
     if invoked.name != "todo-api":
         return "todo-api"
-    if shutil.which("todo-api") == str(invoked.resolve()) or (not invoked.is_absolute() and invoked.parent == Path()):
+    found = shutil.which("todo-api")
+    if found and Path(found).resolve() == invoked.resolve():
         return "todo-api"
-    try:
-        return os.path.relpath(invoked)
-    except ValueError:
-        return str(invoked)
+    return str(invoked.resolve())
 
 
 @dataclass(frozen=True)
