@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
+    RootModel,
     StrictBool,
     StringConstraints,
     field_serializer,
@@ -160,3 +161,8 @@ class TaskRead(SQLModel):
     def _as_utc(self, value: datetime) -> datetime:
         # The connection's time zone is the server's choice; the contract promises UTC ("...Z").
         return value.astimezone(UTC)
+
+
+# A named schema for the list response, so that generated clients name its type (not "Response List Tasks ...").
+class TaskList(RootModel[list[TaskRead]]):
+    """The user's tasks, newest first."""
