@@ -8,7 +8,7 @@ it with two generated clients against the live API.
 
 from typing import Any
 
-from app.openapi_examples import PARAMETERS, PROBLEMS, REQUESTS, RESPONSES
+from app.openapi_examples import PARAMETERS, PROBLEMS, REQUESTS, RESPONSES, problem
 from app.settings import Settings
 
 DESCRIPTION = """\
@@ -59,8 +59,8 @@ HEADERS: dict[str, dict[str, Any]] = {
         "example": 2,
     },
     "X-Request-ID": {
-        "description": "This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is "
-        "1-128 of `A-Za-z0-9._:-`, otherwise a new one.",
+        "description": "This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is "
+        "1-128 characters of letters, digits and `._:-`; otherwise a new one.",
         "required": True,
         "schema": {"type": "string"},
         "example": "3f2b7c9e8a1d4f60",
@@ -96,17 +96,17 @@ def describe_for_clients(schema: dict[str, Any], settings: Settings) -> None:
     # Declared once for the whole API; the health probes switch it off for themselves below.
     schema["security"] = [{"HTTPBearer": []}]
     schema["components"]["securitySchemes"]["HTTPBearer"]["bearerFormat"] = "JWT"
-    for operations in schema["paths"].values():
+    for path, operations in schema["paths"].items():
         for operation in operations.values():
             operation.setdefault("security", [])  # FastAPI writes it on every route that depends on the token
-            _examples(operation)
+            _examples(path, operation)
             for status, response in operation["responses"].items():
                 # A new dict: FastAPI copies a declared response shallowly, so its headers may be shared.
                 names = ["X-Request-ID", *_HEADERS_BY_STATUS.get(status, [])]
                 response["headers"] = {name: header(name) for name in names} | response.get("headers", {})
 
 
-def _examples(operation: dict[str, Any]) -> None:
+def _examples(path: str, operation: dict[str, Any]) -> None:
     name = operation["operationId"]
     for parameter in operation.get("parameters", []):
         parameter["example"] = PARAMETERS[parameter["name"]]
@@ -117,4 +117,4 @@ def _examples(operation: dict[str, Any]) -> None:
             response["description"], examples = RESPONSES[name]
             response["content"]["application/json"]["examples"] = examples
         elif status in PROBLEMS:
-            response["content"]["application/problem+json"]["examples"] = {status: PROBLEMS[status]}
+            response["content"]["application/problem+json"]["examples"] = {status: problem(status, path)}

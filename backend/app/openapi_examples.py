@@ -74,7 +74,7 @@ def _problem(status: int, detail: str, *, title: str | None = None, **extra: Any
     # The title is the status phrase, as errors.problem() writes it on this interpreter.
     title = title or HTTPStatus(status).phrase
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    return _example(title, body | {"instance": f"/api/{USER}/tasks/17"} | extra)
+    return _example(title, body | {"instance": "/api/alice/tasks/17"} | extra)  # set per operation by problem()
 
 
 PROBLEMS: dict[str, dict[str, Any]] = {
@@ -106,3 +106,10 @@ PROBLEMS: dict[str, dict[str, Any]] = {
     ),
     "503": _problem(503, "The database is unavailable right now. Please retry shortly."),
 }
+
+
+def problem(status: str, path: str) -> dict[str, Any]:
+    """The example problem for `status`, as an answer to the operation at `path` (with the example parameters)."""
+    example = PROBLEMS[status]
+    instance = path.format(user_id=PARAMETERS["user_id"], id=PARAMETERS["id"])
+    return example | {"value": example["value"] | {"instance": instance}}

@@ -297,7 +297,10 @@ export interface operations {
                 "If-None-Match"?: string;
             };
             path: {
-                /** @example alice */
+                /**
+                 * @description The user whose tasks these are: the token's own user id (else 403).
+                 * @example alice
+                 */
                 user_id: string;
             };
             cookie?: never;
@@ -313,7 +316,7 @@ export interface operations {
                      */
                     ETag: string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -332,7 +335,7 @@ export interface operations {
                      */
                     ETag: string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -344,7 +347,7 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -363,7 +366,7 @@ export interface operations {
                      */
                     "WWW-Authenticate": string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -377,7 +380,7 @@ export interface operations {
             403: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -391,7 +394,7 @@ export interface operations {
             404: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -405,7 +408,7 @@ export interface operations {
             413: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -424,7 +427,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -438,7 +441,7 @@ export interface operations {
             500: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -457,7 +460,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -480,7 +483,10 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @example alice */
+                /**
+                 * @description The user whose tasks these are: the token's own user id (else 403).
+                 * @example alice
+                 */
                 user_id: string;
             };
             cookie?: never;
@@ -510,7 +516,7 @@ export interface operations {
                      */
                     Location: string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -524,7 +530,7 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -543,7 +549,7 @@ export interface operations {
                      */
                     "WWW-Authenticate": string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -557,7 +563,7 @@ export interface operations {
             403: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -571,7 +577,7 @@ export interface operations {
             404: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -590,7 +596,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -604,7 +610,7 @@ export interface operations {
             413: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -618,7 +624,7 @@ export interface operations {
             422: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -637,7 +643,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -651,7 +657,7 @@ export interface operations {
             500: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -670,7 +676,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -693,7 +699,10 @@ export interface operations {
                 "If-None-Match"?: string;
             };
             path: {
-                /** @example alice */
+                /**
+                 * @description The user whose tasks these are: the token's own user id (else 403).
+                 * @example alice
+                 */
                 user_id: string;
                 /**
                  * @description The task's id. Anything that is not one (`abc`, `0`, `01`, past 2^63-1) is a 404, like a task that does not exist: never a 400.
@@ -714,7 +723,7 @@ export interface operations {
                      */
                     ETag: string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -733,7 +742,7 @@ export interface operations {
                      */
                     ETag: string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -745,7 +754,7 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -764,7 +773,7 @@ export interface operations {
                      */
                     "WWW-Authenticate": string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -778,7 +787,7 @@ export interface operations {
             403: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -792,7 +801,7 @@ export interface operations {
             404: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -806,7 +815,7 @@ export interface operations {
             413: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -825,7 +834,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -839,7 +848,7 @@ export interface operations {
             500: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -858,7 +867,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -881,7 +890,10 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @example alice */
+                /**
+                 * @description The user whose tasks these are: the token's own user id (else 403).
+                 * @example alice
+                 */
                 user_id: string;
                 /**
                  * @description The task's id. Anything that is not one (`abc`, `0`, `01`, past 2^63-1) is a 404, like a task that does not exist: never a 400.
@@ -906,7 +918,7 @@ export interface operations {
                      */
                     ETag: string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -920,7 +932,7 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -939,7 +951,7 @@ export interface operations {
                      */
                     "WWW-Authenticate": string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -953,7 +965,7 @@ export interface operations {
             403: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -967,7 +979,7 @@ export interface operations {
             404: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -986,7 +998,7 @@ export interface operations {
                      */
                     ETag: string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1000,7 +1012,7 @@ export interface operations {
             413: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1019,7 +1031,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1033,7 +1045,7 @@ export interface operations {
             500: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1052,7 +1064,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1075,7 +1087,10 @@ export interface operations {
                 "If-Match"?: string;
             };
             path: {
-                /** @example alice */
+                /**
+                 * @description The user whose tasks these are: the token's own user id (else 403).
+                 * @example alice
+                 */
                 user_id: string;
                 /**
                  * @description The task's id. Anything that is not one (`abc`, `0`, `01`, past 2^63-1) is a 404, like a task that does not exist: never a 400.
@@ -1096,7 +1111,7 @@ export interface operations {
                      */
                     ETag: string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1110,7 +1125,7 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1129,7 +1144,7 @@ export interface operations {
                      */
                     "WWW-Authenticate": string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1143,7 +1158,7 @@ export interface operations {
             403: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1157,7 +1172,7 @@ export interface operations {
             404: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1176,7 +1191,7 @@ export interface operations {
                      */
                     ETag: string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1190,7 +1205,7 @@ export interface operations {
             413: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1209,7 +1224,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1223,7 +1238,7 @@ export interface operations {
             500: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1242,7 +1257,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1270,7 +1285,10 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @example alice */
+                /**
+                 * @description The user whose tasks these are: the token's own user id (else 403).
+                 * @example alice
+                 */
                 user_id: string;
                 /**
                  * @description The task's id. Anything that is not one (`abc`, `0`, `01`, past 2^63-1) is a 404, like a task that does not exist: never a 400.
@@ -1300,7 +1318,7 @@ export interface operations {
                      */
                     "Idempotent-Replayed"?: "true";
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1314,7 +1332,7 @@ export interface operations {
             400: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1333,7 +1351,7 @@ export interface operations {
                      */
                     "WWW-Authenticate": string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1347,7 +1365,7 @@ export interface operations {
             403: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1361,7 +1379,7 @@ export interface operations {
             404: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1380,7 +1398,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1399,7 +1417,7 @@ export interface operations {
                      */
                     ETag: string;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1413,7 +1431,7 @@ export interface operations {
             413: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1427,7 +1445,7 @@ export interface operations {
             422: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1446,7 +1464,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1460,7 +1478,7 @@ export interface operations {
             500: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1479,7 +1497,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1504,7 +1522,7 @@ export interface operations {
             200: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1518,7 +1536,7 @@ export interface operations {
             413: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1532,7 +1550,7 @@ export interface operations {
             500: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1557,7 +1575,7 @@ export interface operations {
             200: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1571,7 +1589,7 @@ export interface operations {
             413: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1585,7 +1603,7 @@ export interface operations {
             500: {
                 headers: {
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
@@ -1604,7 +1622,7 @@ export interface operations {
                      */
                     "Retry-After": number;
                     /**
-                     * @description This request's id, as in the server's logs: the one sent in `X-Request-ID` when it is 1-128 of `A-Za-z0-9._:-`, otherwise a new one.
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
                      */
                     "X-Request-ID": string;
