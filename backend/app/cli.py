@@ -66,6 +66,13 @@ def _run(args: argparse.Namespace, *, serve_only: bool = False) -> None:
 
     dev_secret = None if serve_only else _use_dev_secret(args.data_dir)
     settings = get_settings()  # invalid settings stop here, in plain words (main)
+    if "public_url" not in settings.model_fields_set:
+        # The docs' "Try it out" (and generated clients) call the OpenAPI document's server: without PUBLIC_URL,
+        # make that the address served here, so `--port 8001` works from /docs too. Inherited by the workers.
+        shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
+        os.environ["PUBLIC_URL"] = f"http://{shown}:{args.port}"
+        get_settings.cache_clear()
+        settings = get_settings()
     # uvicorn re-raises SIGTERM after its graceful shutdown; as an exception it lets the embedded database stop too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with ExitStack() as stack:

@@ -109,7 +109,13 @@ def describe_for_clients(schema: dict[str, Any], settings: Settings) -> None:
 def _examples(path: str, operation: dict[str, Any]) -> None:
     name = operation["operationId"]
     for parameter in operation.get("parameters", []):
-        parameter["example"] = PARAMETERS[parameter["name"]]
+        if parameter["in"] == "header" and not parameter.get("required"):
+            # Swagger UI's "Try it out" sends a parameter's `example` as its value, and these headers change what a
+            # request does (a sample If-Match is a 412, a shared Idempotency-Key a 422): on the schema it is shown
+            # but not sent.
+            parameter["schema"]["examples"] = [PARAMETERS[parameter["name"]]]
+        else:
+            parameter["example"] = PARAMETERS[parameter["name"]]
     if name in REQUESTS:
         operation["requestBody"]["content"]["application/json"]["examples"] = REQUESTS[name]
     for status, response in operation["responses"].items():

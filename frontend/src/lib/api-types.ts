@@ -290,10 +290,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`.
-                 * @example "17.1"
-                 */
+                /** @description Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`. */
                 "If-None-Match"?: string;
             };
             path: {
@@ -476,10 +473,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Makes the request safe to repeat: a repeat with the same key and the same request within 24 h gets the first response again (`Idempotent-Replayed: true`) and nothing runs twice. 1-255 printable ASCII characters; a new random one (e.g. a UUID) per intended change.
-                 * @example 6f1c2a0e-3b7d-4c4e-9a51-0d2f8e7b9c13
-                 */
+                /** @description Makes the request safe to repeat: a repeat with the same key and the same request within 24 h gets the first response again (`Idempotent-Replayed: true`) and nothing runs twice. 1-255 printable ASCII characters; a new random one (e.g. a UUID) per intended change. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -706,10 +700,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`.
-                 * @example "17.1"
-                 */
+                /** @description Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`. */
                 "If-None-Match"?: string;
             };
             path: {
@@ -897,10 +888,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes.
-                 * @example "17.1"
-                 */
+                /** @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes. */
                 "If-Match"?: string;
             };
             path: {
@@ -1108,10 +1096,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes.
-                 * @example "17.1"
-                 */
+                /** @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes. */
                 "If-Match"?: string;
             };
             path: {
@@ -1301,15 +1286,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /**
-                 * @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes.
-                 * @example "17.1"
-                 */
+                /** @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes. */
                 "If-Match"?: string;
-                /**
-                 * @description Makes the request safe to repeat: a repeat with the same key and the same request within 24 h gets the first response again (`Idempotent-Replayed: true`) and nothing runs twice. 1-255 printable ASCII characters; a new random one (e.g. a UUID) per intended change.
-                 * @example 6f1c2a0e-3b7d-4c4e-9a51-0d2f8e7b9c13
-                 */
+                /** @description Makes the request safe to repeat: a repeat with the same key and the same request within 24 h gets the first response again (`Idempotent-Replayed: true`) and nothing runs twice. 1-255 printable ASCII characters; a new random one (e.g. a UUID) per intended change. */
                 "Idempotency-Key"?: string;
             };
             path: {
