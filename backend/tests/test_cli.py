@@ -57,6 +57,8 @@ def test_the_banner_says_where_everything_is_and_logs_are_json_off_a_terminal(
     services.append(service)
     service.start()
     httpx.get(f"{service.base_url}/health", headers={"X-Request-ID": "banner-test"})
+    # Without PUBLIC_URL, the document's server is where it listens: the docs' "Try it out" calls this process.
+    assert httpx.get(f"{service.base_url}/openapi.json").json()["servers"][0]["url"] == service.base_url
     service.stop()
     output = service.output()
 
