@@ -14,6 +14,8 @@ from pydantic.json_schema import SkipJsonSchema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from app.hardening import SECURITY_HEADERS
+
 logger = logging.getLogger("app.errors")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -217,14 +219,15 @@ async def _rate_limited(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    # The traceback goes to the log (tagged with the request id), never to the client.
+    # The traceback goes to the log (tagged with the request id), never to the client. This response is sent
+    # outside the middleware stack, so it carries the request id and the security headers itself.
     request_id = correlation_id.get() or ""
     logger.exception("unhandled error", exc_info=exc)
     return problem(
         request,
         500,
         f"An unexpected error occurred. Quote request id {request_id} when reporting it.",
-        headers={"X-Request-ID": request_id},
+        headers={"X-Request-ID": request_id, **SECURITY_HEADERS},
         request_id=request_id,
     )
 

@@ -12,6 +12,7 @@ from app.auth import TokenVerifier
 from app.db import Database
 from app.docs import documented_app
 from app.errors import install_error_handlers
+from app.hardening import HardeningMiddleware
 from app.limits import BodySizeLimitMiddleware
 from app.metrics import install_metrics
 from app.observability import AccessLogMiddleware, is_acceptable_request_id
@@ -61,4 +62,5 @@ def create_app(
     if settings.metrics_enabled:
         install_metrics(app, app.state.database)  # GET /metrics (Prometheus), and the middleware that counts
     app.add_middleware(CorrelationIdMiddleware, validator=is_acceptable_request_id)
+    app.add_middleware(HardeningMiddleware, body_timeout_seconds=settings.body_timeout_seconds)
     return app

@@ -61,6 +61,9 @@ class Settings(DatabaseSettings):
     rate_limit_per_minute: int = Field(default=0, ge=0)
     # A task is at most ~1.3 KB of JSON; 64 KiB leaves room for clients while capping abuse.
     max_body_bytes: int = Field(default=65536, ge=1024)
+    # A request body must have arrived this many seconds after its headers, or the answer is 408 and the
+    # connection is closed: a client trickling its body cannot hold a connection for minutes.
+    body_timeout_seconds: float = Field(default=10.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # auto: human-readable lines when stderr is a terminal, JSON lines otherwise (log collectors, containers).
     log_format: Literal["auto", "human", "json"] = "auto"
