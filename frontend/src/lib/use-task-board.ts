@@ -1,0 +1,306 @@
+"use client";
+// The task page's state and every change to it. Each change shows at once (optimistic) and is undone, with a message
+// in plain words, if the API refuses it; what the person typed is kept on every error. One write at a time per task,
+// so a rollback never undoes a later change. Drafts and the list live in refs as well as state: an action reads the
+// latest values right after awaiting, which React state would give only on the next render.
+import { useCallback, useEffect, useRef, useState } from "react";
+
+import { normalise, problemWith } from "./limits";
+import { explain } from "./messages";
+import { sorted, upsert } from "./task-list";
+import { ApiError, type NewTask, SessionEnded, type Task, tasksApi } from "./tasks-api";
+import { useRetry } from "./use-retry";
+
+export const UNDO_SECONDS = 6;
+const LEFT_DELETING = "todo:deleting"; // sessionStorage: deletions still in their undo time when the page was left
+
+export type Draft = {
+  title: string;
+  description: string;
+  base: Task; // the version the person started editing
+  etag?: string | null; // its ETag: undefined while being fetched, null when the API sent none
+  open: boolean; // false while an optimistic save is on its way (the row already shows the new text)
+  error?: string;
+  conflict?: { current: Task; etag: string | null }; // changed elsewhere since `base`
+  returnFocus: "title" | "edit";
+};
+export type Undo = { tasks: Task[]; label: string; serial: number };
+export type AddResult = { message?: string; newKey?: boolean; offline?: boolean };
+
+export function useTaskBoard(onSessionEnded: () => void) {
+  const [tasks, setTasks] = useState<Task[]>();
+  const [drafts, setDrafts] = useState<Record<number, Draft>>({});
+  const [saving, setSaving] = useState<ReadonlySet<number>>(new Set());
+  const [adding, setAdding] = useState<NewTask>();
+  const [outage, setOutage] = useState<number>(); // the status of the last request that got no usable answer
+  const [notice, setNotice] = useState<string>();
+  const [undo, setUndo] = useState<Undo>();
+  const tasksRef = useRef<Task[] | undefined>(undefined);
+  const draftsRef = useRef<Record<number, Draft>>({});
+  const savingRef = useRef(new Set<number>());
+  const hidden = useRef(new Set<number>()); // deleted on screen, waiting for the undo time to pass
+  const listEtag = useRef<string | null>(null);
+  const undoTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const undoRef = useRef<Undo>(undefined);
+  const bases = useRef(new Map<number, Promise<void>>());
+
+  const commitTasks = useCallback((change: (tasks: Task[]) => Task[]) => {
+    tasksRef.current = change(tasksRef.current ?? []);
+    setTasks(tasksRef.current);
+  }, []);
+  const updateDraft = useCallback((id: number, change: (draft: Draft) => Draft | undefined) => {
+    const { [id]: draft, ...others } = draftsRef.current;
+    const next = draft && change(draft);
+    draftsRef.current = next ? { ...others, [id]: next } : others;
+    setDrafts(draftsRef.current);
+  }, []);
+  const busy = useCallback((id: number, on: boolean) => {
+    if (on) savingRef.current.add(id);
+    else savingRef.current.delete(id);
+    setSaving(new Set(savingRef.current));
+  }, []);
+
+  /** The failure in words; notes an outage (the page then tries again by itself) or an ended session. */
+  const fail = useCallback(
+    (error: unknown): string => {
+      if (error instanceof SessionEnded) {
+        onSessionEnded();
+        return "Your session has ended: sign in again.";
+      }
+      if (error instanceof ApiError && error.transient && error.status !== 429) setOutage(error.status);
+      return explain(error);
+    },
+    [onSessionEnded],
+  );
+
+  const load = useCallback(async () => {
+    try {
+      const result = await tasksApi.list(tasksRef.current && listEtag.current);
+      setOutage(undefined);
+      if ("notModified" in result) return;
+      listEtag.current = result.etag;
+      const local = new Map((tasksRef.current ?? []).map((task) => [task.id, task]));
+      commitTasks(() =>
+        result.tasks
+          .filter((task) => !hidden.current.has(task.id))
+          .map((task) => (savingRef.current.has(task.id) && local.get(task.id)) || task),
+      );
+    } catch (error) {
+      const message = fail(error);
+      if (!(error instanceof ApiError && error.transient)) setNotice(`Couldn't load your tasks: ${message}`);
+    }
+  }, [commitTasks, fail]);
+
+  const retry = useRetry(outage !== undefined, load);
+
+  useEffect(() => {
+    void load();
+    // Back to a tab left open: pick up changes made elsewhere (cheap: If-None-Match, usually a 304).
+    const refresh = () => document.visibilityState === "visible" && void load();
+    document.addEventListener("visibilitychange", refresh);
+    return () => document.removeEventListener("visibilitychange", refresh);
+  }, [load]);
+
+  const add = useCallback(
+    async (fields: NewTask, key: string): Promise<AddResult> => {
+      setAdding(fields);
+      setNotice(undefined);
+      try {
+        const { task } = await tasksApi.create(fields, key);
+        if (!hidden.current.has(task.id)) commitTasks((current) => upsert(current, task));
+        setOutage(undefined);
+        return {};
+      } catch (error) {
+        // 422: this key was used for a different task before; nothing was made, so a new key is safe.
+        const refused = error instanceof ApiError ? error : undefined;
+        return { message: fail(error), newKey: refused?.status === 422, offline: refused?.transient };
+      } finally {
+        setAdding(undefined);
+      }
+    },
+    [commitTasks, fail],
+  );
+
+  const toggle = useCallback(
+    async (task: Task) => {
+      if (savingRef.current.has(task.id)) return;
+      const completed = !task.completed;
+      const set = (value: boolean) => commitTasks((ts) => ts.map((t) => (t.id === task.id ? { ...t, completed: value } : t)));
+      busy(task.id, true);
+      setNotice(undefined);
+      set(completed);
+      try {
+        const { task: saved } = await tasksApi.setCompleted(task.id, completed);
+        commitTasks((ts) => upsert(ts, saved));
+        setOutage(undefined);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) commitTasks((ts) => ts.filter((t) => t.id !== task.id));
+        else set(task.completed);
+        setNotice(`Couldn't mark “${task.title}” as ${completed ? "done" : "not done"}. ${fail(error)}`);
+      } finally {
+        busy(task.id, false);
+      }
+    },
+    [busy, commitTasks, fail],
+  );
+
+  /** Fetch the version being edited (the list carries no per-task ETag); a newer one than shown is a conflict. */
+  const fetchBase = useCallback(
+    (id: number) => {
+      const fetching = tasksApi.get(id).then(({ task: fresh, etag }) => {
+        updateDraft(id, (draft) => {
+          if (fresh.updated_at === draft.base.updated_at) return { ...draft, etag };
+          const untouched = draft.title === draft.base.title && draft.description === (draft.base.description ?? "");
+          if (untouched) return { ...draft, title: fresh.title, description: fresh.description ?? "", base: fresh, etag };
+          return { ...draft, conflict: { current: fresh, etag } };
+        });
+        if (!savingRef.current.has(id)) commitTasks((ts) => upsert(ts, fresh));
+      });
+      bases.current.set(id, fetching.catch(() => undefined)); // a failure is met again, and reported, on save
+    },
+    [commitTasks, updateDraft],
+  );
+
+  const edit = useCallback(
+    (task: Task, returnFocus: Draft["returnFocus"]) => {
+      if (savingRef.current.has(task.id) || draftsRef.current[task.id]) return;
+      const draft = { title: task.title, description: task.description ?? "", base: task, open: true, returnFocus };
+      draftsRef.current = { ...draftsRef.current, [task.id]: draft };
+      setDrafts(draftsRef.current);
+      fetchBase(task.id);
+    },
+    [fetchBase],
+  );
+
+  const changeDraft = useCallback(
+    (id: number, fields: Partial<Pick<Draft, "title" | "description">>) => updateDraft(id, (d) => ({ ...d, ...fields })),
+    [updateDraft],
+  );
+  const cancel = useCallback((id: number) => updateDraft(id, () => undefined), [updateDraft]);
+
+  const save = useCallback(
+    async (id: number) => {
+      const draft = draftsRef.current[id];
+      if (!draft || savingRef.current.has(id)) return;
+      const invalid = problemWith(draft.title, draft.description);
+      if (invalid) return updateDraft(id, (d) => ({ ...d, error: invalid.message }));
+      const changes = normalise(draft.title, draft.description);
+      const before = tasksRef.current?.find((t) => t.id === id);
+      busy(id, true);
+      updateDraft(id, (d) => ({ ...d, open: false, error: undefined }));
+      commitTasks((ts) => ts.map((t) => (t.id === id ? { ...t, ...changes } : t)));
+      try {
+        if (draftsRef.current[id]?.etag === undefined) {
+          await bases.current.get(id);
+          if (draftsRef.current[id]?.etag === undefined) fetchBase(id); // the first try failed: once more, now
+          await bases.current.get(id);
+        }
+        const current = draftsRef.current[id];
+        if (current?.etag === undefined) throw new ApiError(0);
+        if (current.conflict) throw new ApiError(412);
+        const { task } = await tasksApi.update(id, changes, current.etag);
+        updateDraft(id, () => undefined);
+        commitTasks((ts) => upsert(ts, task));
+        setOutage(undefined);
+      } catch (error) {
+        if (before) commitTasks((ts) => ts.map((t) => (t.id === id ? before : t)));
+        if (error instanceof ApiError && error.status === 412) {
+          const latest = await tasksApi.get(id).catch(() => undefined);
+          if (latest) commitTasks((ts) => upsert(ts, latest.task));
+          const conflict = (d: Draft) => (latest ? { current: latest.task, etag: latest.etag } : (d.conflict ?? { current: d.base, etag: null }));
+          updateDraft(id, (d) => ({ ...d, open: true, conflict: conflict(d) }));
+        } else {
+          const gone = error instanceof ApiError && error.status === 404;
+          const why = gone ? "This task was deleted elsewhere; your text is still here to copy." : fail(error);
+          updateDraft(id, (d) => ({ ...d, open: true, error: `Couldn't save your changes. ${why}` }));
+        }
+      } finally {
+        busy(id, false);
+      }
+    },
+    [busy, commitTasks, fail, fetchBase, updateDraft],
+  );
+
+  /** After a conflict: show the other version in the editor, or keep the person's text and save over it knowingly. */
+  const resolve = useCallback(
+    (id: number, choice: "reload" | "keep") =>
+      updateDraft(id, (d) => {
+        if (!d.conflict) return d;
+        const { current, etag } = d.conflict;
+        const text = choice === "reload" ? { title: current.title, description: current.description ?? "" } : {};
+        return { ...d, ...text, base: current, etag, conflict: undefined, error: undefined };
+      }),
+    [updateDraft],
+  );
+
+  /** Delete for real once the undo time has passed; a refusal brings the task back with a message. */
+  const commitDelete = useCallback(async () => {
+    const pending = undoRef.current;
+    clearTimeout(undoTimer.current);
+    undoRef.current = undefined;
+    setUndo(undefined);
+    if (!pending) return;
+    await Promise.all(
+      pending.tasks.map(async (task) => {
+        try {
+          await tasksApi.remove(task.id); // it stays hidden: a list fetched just before could still hold it
+        } catch (error) {
+          hidden.current.delete(task.id);
+          commitTasks((ts) => upsert(ts, task));
+          setNotice(`Couldn't delete “${task.title}”, so it is back. ${fail(error)}`);
+        }
+      }),
+    );
+  }, [commitTasks, fail]);
+
+  const remove = useCallback(
+    (victims: Task[], label: string) => {
+      const free = victims.filter((task) => !savingRef.current.has(task.id));
+      if (free.length === 0) return;
+      void commitDelete(); // an earlier deletion can no longer be undone
+      for (const task of free) hidden.current.add(task.id);
+      commitTasks((ts) => ts.filter((t) => !hidden.current.has(t.id)));
+      undoRef.current = { tasks: free, label, serial: Date.now() };
+      setUndo(undoRef.current);
+      undoTimer.current = setTimeout(commitDelete, UNDO_SECONDS * 1000);
+    },
+    [commitDelete, commitTasks],
+  );
+
+  const undoRemove = useCallback((): Task[] => {
+    const pending = undoRef.current;
+    if (!pending) return [];
+    clearTimeout(undoTimer.current);
+    undoRef.current = undefined;
+    setUndo(undefined);
+    for (const task of pending.tasks) hidden.current.delete(task.id);
+    commitTasks((ts) => sorted([...ts, ...pending.tasks]));
+    return pending.tasks;
+  }, [commitTasks]);
+
+  useEffect(() => {
+    // Leaving (or reloading) within the undo time: the deletion still happens. It is sent as the page goes, and noted
+    // for the next page in this tab, which hides those tasks and sends it again (a repeat is harmless: 404 = gone),
+    // so a reload can never show a deleted task because its list request overtook the deletion.
+    const leave = () => {
+      const ids = undoRef.current?.tasks.map((task) => task.id);
+      if (!ids) return;
+      tasksApi.removeOnUnload(ids);
+      sessionStorage.setItem(LEFT_DELETING, JSON.stringify(ids));
+    };
+    const left: number[] = JSON.parse(sessionStorage.getItem(LEFT_DELETING) ?? "[]");
+    sessionStorage.removeItem(LEFT_DELETING);
+    for (const id of left) {
+      hidden.current.add(id);
+      tasksApi.remove(id).catch(() => undefined); // stays hidden: a list fetched before this could still hold it
+    }
+    window.addEventListener("pagehide", leave);
+    return () => window.removeEventListener("pagehide", leave);
+  }, []);
+
+  return {
+    tasks, drafts, saving, adding, outage, notice, undo, retry,
+    load, add, toggle, edit, changeDraft, cancel, save, resolve, remove, undoRemove, flushDeletes: commitDelete,
+    dismissNotice: () => setNotice(undefined),
+  };
+}
