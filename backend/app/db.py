@@ -16,7 +16,7 @@ import asyncio
 import logging
 import select
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Annotated, Any
@@ -114,15 +114,20 @@ class Database:
     async def close(self) -> None:
         await self.pool.close()
 
-    async def run(self, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool) -> list[Row]:
+    async def run(
+        self, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool, setup: Sequence[ClauseElement] = ()
+    ) -> list[Row]:
         """Run one statement as the user `params["owner"]`, in ONE network round trip, before DB_TIMEOUT_SECONDS.
 
-        If the connection breaks under a statement that is safe to repeat, it is repeated once on another
-        connection; otherwise the failure is a 503 and the client decides whether to retry.
+        `setup` statements run first, in the same round trip and transaction (their results are dropped). If the
+        connection breaks under a statement that is safe to repeat, it is repeated once on another connection;
+        otherwise the failure is a 503 and the client decides whether to retry.
         """
+        sql = self._prelude + "".join(compiled(step) + ";" for step in setup) + compiled(statement)
+        skipped = self._prelude_statements + len(setup)
         # In a task of its own: past the deadline the request answers 503 at once, while psycopg cancels the
         # query on the server in the background (through a pooler that may itself wait seconds for a server).
-        work = asyncio.ensure_future(self._run(compiled(statement), params, idempotent))
+        work = asyncio.ensure_future(self._run(sql, skipped, params, idempotent))
         done, _ = await asyncio.wait((work,), timeout=self.timeout_seconds)
         if not done:
             work.cancel()
@@ -131,12 +136,12 @@ class Database:
             raise DatabaseUnavailableError(f"no answer within {self.timeout_seconds} s")
         return work.result()
 
-    async def _run(self, sql: str, params: dict[str, Any], idempotent: bool) -> list[Row]:
+    async def _run(self, sql: str, skipped: int, params: dict[str, Any], idempotent: bool) -> list[Row]:
         try:
             for attempt in (1, 2):
                 async with self._connection() as connection:
                     try:
-                        return await self._scoped(connection, sql, params)
+                        return await self._scoped(connection, sql, skipped, params)
                     except psycopg.OperationalError:
                         if attempt == 2 or not idempotent or not connection.broken:
                             raise
@@ -144,6 +149,8 @@ class Database:
         except psycopg.Error as error:
             if error.sqlstate == "RL429":
                 raise RateLimitedError(int(error.diag.message_detail or 60)) from error
+            if isinstance(error, psycopg.errors.LockNotAvailable):
+                raise  # a lock_timeout the caller set (app.idempotency): its answer, not an outage
             if isinstance(error, psycopg.OperationalError):
                 raise DatabaseUnavailableError(str(error).strip()) from error
             raise
@@ -151,7 +158,7 @@ class Database:
             raise DatabaseUnavailableError(str(error)) from error
         raise AssertionError("unreachable")
 
-    async def _scoped(self, connection: Connection, sql: str, params: dict[str, Any]) -> list[Row]:
+    async def _scoped(self, connection: Connection, sql: str, skipped: int, params: dict[str, Any]) -> list[Row]:
         """The row-level security context (and, with a rate limit, the slot check) and the statement, sent as ONE
         simple-protocol query: PostgreSQL runs the statements of one query message as one transaction, so the
         context set with `set_config(..., true)` holds for the statement and ends with it.
@@ -160,8 +167,8 @@ class Database:
         pipeline with server-side binding costs ~50 µs more CPU per request for the same single round trip.
         """
         cursor = psycopg.AsyncClientCursor(connection, row_factory=dict_row)
-        await cursor.execute(self._prelude + sql, params)
-        for _ in range(self._prelude_statements):
+        await cursor.execute(sql, params)
+        for _ in range(skipped):
             cursor.nextset()
         return await cursor.fetchall()
 

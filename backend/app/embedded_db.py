@@ -54,7 +54,7 @@ def ensure_app_role(admin_url: str) -> str:
             f"DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN{password}; "
             "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
         )
-        connection.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON tasks TO {APP_ROLE}")
+        connection.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON tasks, idempotency_keys TO {APP_ROLE}")
     return admin.set(username=APP_ROLE).render_as_string(hide_password=False)
 
 

@@ -107,6 +107,7 @@ _MESSAGES = {
     "model_attributes_type": "must be a JSON object",
     "json_invalid": "is not valid JSON",
     "json_type": "must be a JSON object",
+    "string_pattern_mismatch": "may hold only printable ASCII characters (no spaces or control characters)",
 }
 
 

@@ -11,7 +11,20 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Column, DateTime, Identity, Index, Integer, Text, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    SmallInteger,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 TITLE_MAX = 200
@@ -57,6 +70,25 @@ class Task(SQLModel, table=True):
     updated_at: datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=False, server_default=text("now()"))
     )
+    # Raised by every change (migration 0004): the task's ETag is built from (id, version). Never in a response body.
+    version: int = Field(default=1, sa_column=Column(BigInteger, nullable=False, server_default=text("1")))
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """The first outcome of a request sent with `Idempotency-Key` (migration 0004), replayed to its repeats."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        CheckConstraint("char_length(key) BETWEEN 1 AND 255", name="idempotency_keys_key_length"),
+        Index("ix_idempotency_keys_expires_at", "expires_at"),
+    )
+
+    user_id: str = Field(sa_column=Column(Text, primary_key=True))
+    key: str = Field(sa_column=Column(Text, primary_key=True))
+    fingerprint: str = Field(sa_column=Column(Text, nullable=False))  # method, path and body of the first request
+    status: int = Field(sa_column=Column(SmallInteger, nullable=False))
+    response: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))  # the task row it answered with
+    expires_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 class RateLimit(SQLModel, table=True):

@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from app.errors import PROBLEM_MEDIA_TYPE
+from app.errors import PROBLEM_MEDIA_TYPE, Problem
 from app.models import DESCRIPTION_MAX, TITLE_MAX
 
 
@@ -26,6 +26,7 @@ def install_openapi(app: FastAPI) -> None:
             for operations in schema["paths"].values():
                 for operation in operations.values():
                     _rewrite_errors(operation["responses"])
+                    _headers_are_never_null(operation.get("parameters", []))
             _match_the_validators(schema["components"]["schemas"])
             schema["components"]["schemas"].pop("HTTPValidationError", None)
             schema["components"]["schemas"].pop("ValidationError", None)
@@ -35,8 +36,53 @@ def install_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise it
 
 
+def _header(description: str) -> dict[str, Any]:
+    return {"description": description, "schema": {"type": "string"}}
+
+
+_ETAG = _header("The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match.")
+_CONDITIONAL: dict[int, dict[str, Any]] = {
+    304: {
+        "description": "Not Modified: If-None-Match matched the current version (no body)",
+        "headers": {"ETag": _ETAG},
+    },
+    409: {
+        "model": Problem,
+        "description": "A request with this Idempotency-Key is still running; retry after `Retry-After` seconds",
+        "headers": {"Retry-After": _header("Seconds to wait before repeating the request.")},
+    },
+    412: {
+        "model": Problem,
+        "description": "If-Match named no current version of the task: nothing was changed",
+        "headers": {"ETag": _ETAG},
+    },
+    422: {"model": Problem, "description": "This Idempotency-Key was already used for a different request"},
+}
+
+
+def conditional_responses(*statuses: int, created: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The safe-retry answers a route can give (304/409/412/422), and the headers of its success response."""
+    headers = {"ETag": _ETAG}
+    if created:
+        headers["Location"] = _header("The new task's URL.")
+    if 409 in statuses:
+        headers["Idempotent-Replayed"] = _header("`true` when this is the stored answer to an earlier request.")
+    success: dict[int | str, dict[str, Any]] = {201 if created else 200: {"headers": headers}}
+    return success | {status: _CONDITIONAL[status] for status in statuses}
+
+
+def _headers_are_never_null(parameters: list[dict[str, Any]]) -> None:
+    # An optional header is absent or a string; pydantic's `str | None` would add a `null` no client can send.
+    for parameter in parameters:
+        schema = parameter["schema"]
+        if parameter["in"] == "header" and "anyOf" in schema:
+            (string,) = [branch for branch in schema.pop("anyOf") if branch.get("type") != "null"]
+            schema.update(string)
+
+
 def _rewrite_errors(responses: dict[str, Any]) -> None:
-    responses.pop("422", None)
+    if "HTTPValidationError" in str(responses.get("422")):  # FastAPI's own: this service answers 400 instead
+        del responses["422"]
     for status, response in responses.items():
         content = response.get("content", {})
         if status.startswith(("4", "5")) and "application/json" in content:

@@ -60,6 +60,10 @@ class Settings(DatabaseSettings):
     # A task is at most ~1.3 KB of JSON; 64 KiB leaves room for clients while capping abuse.
     max_body_bytes: int = Field(default=65536, ge=1024)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # How long the outcome of a request sent with Idempotency-Key is replayed to its repeats (the contract: >= 24 h).
+    idempotency_key_ttl_seconds: int = Field(default=86400, ge=1)
+    # A repeat that finds its first request still running waits this long for it, then answers 409 + Retry-After.
+    idempotency_wait_seconds: float = Field(default=2.0, gt=0)
 
     # Database pool; defaults fit a small Neon plan (its pooler multiplexes further).
     db_pool_size: int = Field(default=10, ge=1)

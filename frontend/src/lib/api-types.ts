@@ -197,7 +197,10 @@ export interface operations {
     list_tasks_api__user_id__tasks_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`. */
+                "If-None-Match"?: string;
+            };
             path: {
                 user_id: string;
             };
@@ -208,11 +211,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskRead"][];
                 };
+            };
+            /** @description Not Modified: If-None-Match matched the current version (no body) */
+            304: {
+                headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON, or invalid fields (see `errors`) */
             400: {
@@ -291,7 +305,10 @@ export interface operations {
     create_task_api__user_id__tasks_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the request safe to repeat: a repeat with the same key and the same request within 24 h gets the first response again (`Idempotent-Replayed: true`) and nothing runs twice. 1-255 printable ASCII characters; a new random one (e.g. a UUID) per intended change. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 user_id: string;
             };
@@ -306,6 +323,12 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
+                    /** @description `true` when this is the stored answer to an earlier request. */
+                    "Idempotent-Replayed"?: string;
+                    /** @description The new task's URL. */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -348,8 +371,28 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A request with this Idempotency-Key is still running; retry after `Retry-After` seconds */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was already used for a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -389,7 +432,10 @@ export interface operations {
     get_task_api__user_id__tasks__id__get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`. */
+                "If-None-Match"?: string;
+            };
             path: {
                 user_id: string;
                 id: string;
@@ -401,11 +447,22 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TaskRead"];
                 };
+            };
+            /** @description Not Modified: If-None-Match matched the current version (no body) */
+            304: {
+                headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed JSON, or invalid fields (see `errors`) */
             400: {
@@ -484,7 +541,10 @@ export interface operations {
     update_task_api__user_id__tasks__id__put: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes. */
+                "If-Match"?: string;
+            };
             path: {
                 user_id: string;
                 id: string;
@@ -500,6 +560,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -536,6 +598,17 @@ export interface operations {
             /** @description No such task for this user (or an id that cannot exist) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named no current version of the task: nothing was changed */
+            412: {
+                headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -583,7 +656,10 @@ export interface operations {
     delete_task_api__user_id__tasks__id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes. */
+                "If-Match"?: string;
+            };
             path: {
                 user_id: string;
                 id: string;
@@ -595,6 +671,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -631,6 +709,17 @@ export interface operations {
             /** @description No such task for this user (or an id that cannot exist) */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named no current version of the task: nothing was changed */
+            412: {
+                headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -678,7 +767,12 @@ export interface operations {
     complete_task_api__user_id__tasks__id__complete_patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes. */
+                "If-Match"?: string;
+                /** @description Makes the request safe to repeat: a repeat with the same key and the same request within 24 h gets the first response again (`Idempotent-Replayed: true`) and nothing runs twice. 1-255 printable ASCII characters; a new random one (e.g. a UUID) per intended change. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 user_id: string;
                 id: string;
@@ -694,6 +788,10 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
+                    /** @description `true` when this is the stored answer to an earlier request. */
+                    "Idempotent-Replayed"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -736,8 +834,39 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A request with this Idempotency-Key is still running; retry after `Retry-After` seconds */
+            409: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match named no current version of the task: nothing was changed */
+            412: {
+                headers: {
+                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was already used for a different request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

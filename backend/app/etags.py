@@ -1,0 +1,102 @@
+"""Versions of tasks as HTTP validators (RFC 9110 §8.8.3, §13.1): the ETag of a task and of a list, and the
+If-Match / If-None-Match headers read into what a statement can check.
+
+A task's ETag is `"<id>.<version>"`: `version` is raised by every statement that changes the task (migration 0004)
+and stays when nothing changed, so the tag is strong. A list's ETag is a digest of its tasks' (id, version) pairs,
+so it changes when any task is created, changed or deleted.
+"""
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+
+# One entity-tag, then optional whitespace. Hand-written because neither Starlette nor FastAPI parses these headers,
+# and a tag may itself contain a comma (`"a,b"`), so splitting on commas would be wrong.
+_ENTITY_TAG = re.compile(r'[ \t]*(W/)?("[\x21\x23-\x7e\x80-\xff]*")[ \t]*')
+
+
+def task_etag(row: dict[str, Any]) -> str:
+    return f'"{row["id"]}.{row["version"]}"'
+
+
+def list_etag(rows: Sequence[dict[str, Any]]) -> str:
+    versions = ",".join(f"{row['id']}.{row['version']}" for row in rows)
+    return f'"list.{hashlib.blake2b(versions.encode(), digest_size=12).hexdigest()}"'
+
+
+@dataclass(frozen=True)
+class Condition:
+    """An If-Match or If-None-Match header as sent: `*`, or entity-tags (weak ones flagged), or nothing usable."""
+
+    any: bool = False
+    tags: tuple[tuple[bool, str], ...] = ()  # (weak, "quoted-tag")
+
+    def matches_weakly(self, etag: str) -> bool:
+        """If-None-Match's comparison: W/"x" and "x" are the same version."""
+        return self.any or any(tag == etag for _, tag in self.tags)
+
+    def versions_of(self, task_id: int) -> list[int] | None:
+        """If-Match's strong comparison, as the versions of task `task_id` it accepts; None for `*` (any version).
+        A weak tag, another task's tag or a malformed header accept none."""
+        if self.any:
+            return None
+        prefix = f'"{task_id}.'
+        found = [tag[len(prefix) : -1] for weak, tag in self.tags if not weak and tag.startswith(prefix)]
+        return [int(version) for version in found if version.isascii() and version.isdigit() and len(version) < 19]
+
+
+def parse(values: Sequence[str]) -> Condition | None:
+    """Every line of the header as one list (RFC 9110 §5.3); None when absent. A malformed value is kept as a
+    condition that no version meets, as a header that names no current version."""
+    if not values:
+        return None
+    text = ",".join(values)
+    if text.strip(" \t") == "*":
+        return Condition(any=True)
+    tags: list[tuple[bool, str]] = []
+    position = 0
+    while position < len(text):
+        if text[position] in " \t,":  # empty list elements are allowed
+            position += 1
+            continue
+        match = _ENTITY_TAG.match(text, position)
+        if match is None or (match.end() < len(text) and text[match.end()] != ","):
+            return Condition()
+        tags.append((match[1] is not None, match[2]))
+        position = match.end()
+    return Condition(tags=tuple(tags))
+
+
+async def if_match(
+    request: Request,
+    header: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description="Change only if the task's current ETag is one of these (or `*`: if it exists); "
+            "otherwise 412 with the current ETag, and nothing changes.",
+        ),
+    ] = None,
+) -> Condition | None:
+    return parse(request.headers.getlist("if-match"))
+
+
+async def if_none_match(
+    request: Request,
+    header: Annotated[
+        str | None,
+        Header(
+            alias="If-None-Match",
+            description="Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`.",
+        ),
+    ] = None,
+) -> Condition | None:
+    return parse(request.headers.getlist("if-none-match"))
+
+
+IfMatchDep = Annotated[Condition | None, Depends(if_match)]
+IfNoneMatchDep = Annotated[Condition | None, Depends(if_none_match)]
