@@ -3,7 +3,7 @@
 import { expect, test } from "@playwright/test";
 
 import { stack } from "./stack";
-import { addForm, addTask, DESKTOP, expectNoSideways, expectTouchTarget, items, PHONE, row, screenshot, signUp, taskList } from "./ui";
+import { addForm, addTask, DESKTOP, expectNoSideways, expectSettled, expectTouchTarget, items, PHONE, row, screenshot, signUp, taskList } from "./ui";
 
 test("the page is sent with headers that forbid framing and sniffing [FE-7]", async ({ request }) => {
   for (const path of ["/", "/api/token"]) {
@@ -80,6 +80,7 @@ for (const [device, options] of devices) {
         await expect(items(page)).toHaveText([/Call mum/, /Buy oat milk/]);
         await page.getByRole("link", { name: "Completed" }).click();
         await expect(items(page)).toHaveText([/Write report/]);
+        await expectSettled(page);
         await page.reload(); // the filter is in the URL
         await expect(items(page)).toHaveText([/Write report/]);
         await expect(page.getByRole("link", { name: "Completed" })).toHaveAttribute("aria-current", "page");
@@ -92,6 +93,7 @@ for (const [device, options] of devices) {
         await expectNoSideways(page);
         await screenshot(page, `task-page-${device}-${mode}`);
 
+        await expectSettled(page);
         await page.reload(); // what the page shows is what the API stored (a deletion in its undo time included)
         await expect(items(page)).toHaveText([/Write report/, /Buy oat milk.*2 litres/]);
         await expect(page.getByLabel("Done: Write report")).toBeChecked();

@@ -37,8 +37,14 @@ export async function addTask(page: Page, title: string, description = "") {
   await form.getByLabel("Title").fill(title);
   await form.getByLabel("Description").fill(description);
   await form.getByRole("button", { name: "Add", exact: true }).click();
-  await expect(row(page, title)).toBeVisible();
-  await expect(form.getByLabel("Title")).toHaveValue(""); // saved: the form is ready for the next one
+  await expect(form.getByLabel("Title")).toHaveValue(""); // the form is ready for the next one at once
+  await expect(row(page, title).first()).toBeVisible();
+  await expectSettled(page); // and the API has it
+}
+
+/** Every change on screen has reached the API (nothing says "Saving…"): safe to reload or leave. */
+export async function expectSettled(page: Page) {
+  await expect(page.getByText("Saving…")).toHaveCount(0);
 }
 
 /** axe-core finds no serious or critical violation on what the page shows now. */

@@ -46,7 +46,7 @@ export default function Home() {
     <main>
       <header className="masthead">
         <h1>Todo</h1>
-        {!session && <p className="tagline">Your to-do list, kept safe on the server: add what needs doing, tick it off, pick it up on any device.</p>}
+        {!session && down === undefined && <p className="tagline">Your to-do list, kept safe on the server: add what needs doing, tick it off, pick it up on any device.</p>}
       </header>
       {body}
     </main>

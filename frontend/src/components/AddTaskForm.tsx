@@ -1,24 +1,19 @@
 "use client";
-// Adding a task. The text stays in the form until the API has the task: a failed add keeps it, and the same
-// Idempotency-Key goes with every attempt at the same text, so pressing Add again (or twice) makes one task.
+// Adding a task: checked here first (in words, nothing cut), then handed to the list, which shows it at once and
+// keeps its text until the API has it. The form empties straight away, ready for the next one.
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 
 import { Field } from "@/components/Field";
-import { newIdempotencyKey } from "@/lib/keys";
 import { DESCRIPTION_MAX, normalise, problemWith, TITLE_MAX } from "@/lib/limits";
 import type { NewTask } from "@/lib/tasks-api";
-import type { AddResult } from "@/lib/use-task-board";
 
-type Props = { onAdd: (task: NewTask, key: string) => Promise<AddResult>; connected: boolean };
-type Failure = { field?: "title" | "description"; message: string; offline?: boolean };
+const DOUBLE_SUBMIT_MS = 1000; // an empty submit this soon after an add is the second half of a double click
 
-export function AddTaskForm({ onAdd, connected }: Props) {
+export function AddTaskForm({ onAdd }: { onAdd: (task: NewTask) => void }) {
   const [title, setTitle] = useState("");
   const [description, setDescription] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<Failure>();
-  const busyRef = useRef(false); // state changes land on the next render; a double click arrives before that
-  const attempt = useRef<{ key: string } & NewTask>(undefined);
+  const [failure, setFailure] = useState<{ field: "title" | "description"; message: string }>();
+  const lastAdd = useRef(0);
   const titleRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const descriptionRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
 
@@ -27,56 +22,32 @@ export function AddTaskForm({ onAdd, connected }: Props) {
     if (!document.activeElement || document.activeElement === document.body) titleRef.current?.focus();
   }, []);
 
-  useEffect(() => {
-    // The server is back: say so where the person is looking, instead of a stale "can't reach the server".
-    if (connected) setFailure((f) => (f?.offline ? { message: "Connected again: press Add to save your task." } : f));
-  }, [connected]);
-
-  async function submit(event?: FormEvent) {
+  function submit(event?: FormEvent) {
     event?.preventDefault();
-    if (busyRef.current) return;
+    if (!title.trim() && !description.trim() && Date.now() - lastAdd.current < DOUBLE_SUBMIT_MS) return;
     const invalid = problemWith(title, description);
     if (invalid) {
       setFailure(invalid);
       (invalid.field === "title" ? titleRef : descriptionRef).current?.focus();
       return;
     }
-    const task = normalise(title, description);
-    if (attempt.current?.title !== task.title || attempt.current?.description !== task.description) {
-      attempt.current = { key: newIdempotencyKey(), ...task }; // another task than last time: another key
-    }
-    busyRef.current = true;
-    setBusy(true);
+    lastAdd.current = Date.now();
+    onAdd(normalise(title, description));
     setFailure(undefined);
-    let result = await onAdd(task, attempt.current.key);
-    if (result.newKey) {
-      attempt.current = { ...attempt.current, key: newIdempotencyKey() };
-      result = await onAdd(task, attempt.current.key);
-    }
-    busyRef.current = false;
-    setBusy(false);
-    if (result.message) {
-      setFailure({
-        message: `Your task isn't saved yet. ${result.message} Your text is kept: press Add to try again (it will never be added twice).`,
-        offline: result.offline,
-      });
-      return;
-    }
-    attempt.current = undefined;
     setTitle("");
     setDescription("");
     titleRef.current?.focus();
   }
 
   function enterSubmits(event: KeyboardEvent<HTMLInputElement | HTMLTextAreaElement>) {
-    if (event.key === "Enter" && !event.shiftKey && event.currentTarget.tagName === "TEXTAREA") {
-      event.preventDefault();
-      void submit();
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault(); // Enter adds from the description too; Shift+Enter starts a new line
+      submit();
     }
   }
 
   return (
-    <form className="card add" onSubmit={submit} aria-label="Add a task" aria-busy={busy} noValidate>
+    <form className="card add" onSubmit={submit} aria-label="Add a task" noValidate>
       <Field
         id="add-title"
         label="Title"
@@ -84,7 +55,6 @@ export function AddTaskForm({ onAdd, connected }: Props) {
         max={TITLE_MAX}
         onChange={setTitle}
         placeholder="What needs doing?"
-        readOnly={busy}
         invalid={failure?.field === "title"}
         inputRef={titleRef}
       />
@@ -96,13 +66,12 @@ export function AddTaskForm({ onAdd, connected }: Props) {
         onChange={setDescription}
         placeholder="Details (optional)"
         multiline
-        readOnly={busy}
         invalid={failure?.field === "description"}
         inputRef={descriptionRef}
         onKeyDown={enterSubmits}
       />
-      <button type="submit" className="primary" aria-disabled={busy || undefined}>
-        {busy ? "Adding…" : "Add"}
+      <button type="submit" className="primary">
+        Add
       </button>
       {failure && (
         <p role="alert" className="error wide">

@@ -5,6 +5,7 @@ import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 
 import { AddTaskForm } from "@/components/AddTaskForm";
+import { PendingTask } from "@/components/PendingTask";
 import { ServerProblem } from "@/components/ServerProblem";
 import { TaskFooter } from "@/components/TaskFooter";
 import { TaskItem } from "@/components/TaskItem";
@@ -35,6 +36,7 @@ export function TaskBoard({ user, onSessionEnded }: Props) {
   }, [focusTarget]);
 
   const visible = (board.tasks ?? []).filter((task) => matches(task, filter));
+  const adding = filter === "completed" ? [] : board.adds.pending; // tasks on their way to the API
 
   /** The neighbour that takes focus when `gone` leaves the visible list (the next one, else the one before). */
   const neighbour = useCallback(
@@ -55,17 +57,17 @@ export function TaskBoard({ user, onSessionEnded }: Props) {
 
   function remove(task: Task) {
     setFocusTarget(neighbour([task], "delete"));
-    board.remove([task], `“${task.title}”`);
+    board.deletes.remove([task], `“${task.title}”`);
   }
 
   function clearCompleted() {
     const done = (board.tasks ?? []).filter((task) => task.completed);
     setFocusTarget("add-title");
-    board.remove(done, done.length === 1 ? `“${done[0].title}”` : `${done.length} completed tasks`);
+    board.deletes.remove(done, done.length === 1 ? `“${done[0].title}”` : `${done.length} completed tasks`);
   }
 
   function undo() {
-    const back = board.undoRemove();
+    const back = board.deletes.restore();
     if (back[0]) setFocusTarget(`task-${back[0].id}-title`);
   }
 
@@ -76,7 +78,7 @@ export function TaskBoard({ user, onSessionEnded }: Props) {
   }
 
   async function signOut() {
-    await board.flushDeletes();
+    await board.deletes.flush();
     forgetApiToken();
     await authClient.signOut();
   }
@@ -96,7 +98,7 @@ export function TaskBoard({ user, onSessionEnded }: Props) {
           Sign out
         </button>
       </header>
-      <AddTaskForm onAdd={board.add} connected={outage === undefined} />
+      <AddTaskForm onAdd={board.adds.add} />
       {board.notice && (
         <div className="notice" role="alert">
           <p>{board.notice}</p>
@@ -106,47 +108,43 @@ export function TaskBoard({ user, onSessionEnded }: Props) {
         </div>
       )}
       {problem}
-      {tasks === undefined ? (
-        !problem && <p className="muted loading">Loading your tasks…</p>
-      ) : (
-        <>
-          {visible.length > 0 || (board.adding && filter !== "completed") ? (
-            <ul className="tasks" aria-label="Tasks">
-              {board.adding && filter !== "completed" && (
-                <li className="task pending" aria-busy="true">
-                  <span className="check" />
-                  <div className="text">
-                    <span className="title">{board.adding.title}</span>
-                    {board.adding.description && <span className="description">{board.adding.description}</span>}
-                    <span className="saving">Saving…</span>
-                  </div>
-                </li>
-              )}
-              {visible.map((task) => (
-                <TaskItem
-                  key={task.id}
-                  task={task}
-                  draft={board.drafts[task.id]}
-                  saving={board.saving.has(task.id)}
-                  onToggle={() => toggle(task)}
-                  onEdit={(from) => board.edit(task, from)}
-                  onDelete={() => remove(task)}
-                  onChange={(fields) => board.changeDraft(task.id, fields)}
-                  onSave={() => close(task.id, () => board.save(task.id))}
-                  onCancel={() => close(task.id, () => board.cancel(task.id))}
-                  onResolve={(choice) => board.resolve(task.id, choice)}
-                />
-              ))}
-            </ul>
-          ) : null}
-          {visible.length === 0 && !board.adding && <p className="muted empty">{EMPTY[filter]}</p>}
-          {tasks.length > 0 && <TaskFooter tasks={tasks} filter={filter} onClearCompleted={clearCompleted} />}
-        </>
-      )}
+      {tasks === undefined && !problem && <p className="muted loading">Loading your tasks…</p>}
+      {visible.length > 0 || adding.length > 0 ? (
+        <ul className="tasks" aria-label="Tasks">
+          {adding.map((add) => (
+            <PendingTask
+              key={add.key}
+              add={add}
+              onRetry={() => board.adds.retry(add.key)}
+              onDiscard={() => {
+                setFocusTarget("add-title");
+                board.adds.discard(add.key);
+              }}
+            />
+          ))}
+          {visible.map((task) => (
+            <TaskItem
+              key={task.id}
+              task={task}
+              draft={board.drafts[task.id]}
+              saving={board.saving.has(task.id)}
+              onToggle={() => toggle(task)}
+              onEdit={(from) => board.edit(task, from)}
+              onDelete={() => remove(task)}
+              onChange={(fields) => board.changeDraft(task.id, fields)}
+              onSave={() => close(task.id, () => board.save(task.id))}
+              onCancel={() => close(task.id, () => board.cancel(task.id))}
+              onResolve={(choice) => board.resolve(task.id, choice)}
+            />
+          ))}
+        </ul>
+      ) : null}
+      {tasks && visible.length === 0 && adding.length === 0 && <p className="muted empty">{EMPTY[filter]}</p>}
+      {tasks && tasks.length > 0 && <TaskFooter tasks={tasks} filter={filter} onClearCompleted={clearCompleted} />}
       <span id="edit-hint" className="sr-only">
         Double-click, or press Enter, to edit.
       </span>
-      <UndoToast undo={board.undo} onUndo={undo} />
+      <UndoToast undo={board.deletes.undo} onUndo={undo} />
     </section>
   );
 }

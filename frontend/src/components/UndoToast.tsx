@@ -1,6 +1,6 @@
 "use client";
 // "Deleted … Undo": the deletion is only sent once this has gone, so Undo brings the task back exactly as it was.
-import type { Undo } from "@/lib/use-task-board";
+import type { Undo } from "@/lib/use-deletes";
 
 export function UndoToast({ undo, onUndo }: { undo?: Undo; onUndo: () => void }) {
   return (

@@ -12,18 +12,20 @@ export function normalise(title: string, description: string) {
   return { title: title.trim(), description: description.trim() || null };
 }
 
+const characters = (n: number) => `${n} ${n === 1 ? "character" : "characters"}`;
+
 /** Why this task cannot be saved, in words for people; undefined when it can. */
 export function problemWith(title: string, description: string): { field: "title" | "description"; message: string } | undefined {
   const titleLength = length(title.trim());
   if (titleLength === 0) return { field: "title", message: "Give the task a title." };
   if (titleLength > TITLE_MAX) {
-    return { field: "title", message: `The title is ${titleLength - TITLE_MAX} characters too long (${TITLE_MAX} at most).` };
+    return { field: "title", message: `The title is ${characters(titleLength - TITLE_MAX)} too long (${TITLE_MAX} at most).` };
   }
   const descriptionLength = length(description.trim());
   if (descriptionLength > DESCRIPTION_MAX) {
     return {
       field: "description",
-      message: `The description is ${descriptionLength - DESCRIPTION_MAX} characters too long (${DESCRIPTION_MAX} at most).`,
+      message: `The description is ${characters(descriptionLength - DESCRIPTION_MAX)} too long (${DESCRIPTION_MAX} at most).`,
     };
   }
   return undefined;

@@ -3,16 +3,15 @@
 // in plain words, if the API refuses it; what the person typed is kept on every error. One write at a time per task,
 // so a rollback never undoes a later change. Drafts and the list live in refs as well as state: an action reads the
 // latest values right after awaiting, which React state would give only on the next render.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { type Dispatch, type RefObject, type SetStateAction, useCallback, useEffect, useRef, useState } from "react";
 
 import { normalise, problemWith } from "./limits";
 import { explain } from "./messages";
-import { sorted, upsert } from "./task-list";
-import { ApiError, type NewTask, SessionEnded, type Task, tasksApi } from "./tasks-api";
+import { upsert } from "./task-list";
+import { ApiError, SessionEnded, type Task, tasksApi } from "./tasks-api";
+import { useAdds } from "./use-adds";
+import { useDeletes } from "./use-deletes";
 import { useRetry } from "./use-retry";
-
-export const UNDO_SECONDS = 6;
-const LEFT_DELETING = "todo:deleting"; // sessionStorage: deletions still in their undo time when the page was left
 
 export type Draft = {
   title: string;
@@ -24,24 +23,27 @@ export type Draft = {
   conflict?: { current: Task; etag: string | null }; // changed elsewhere since `base`
   returnFocus: "title" | "edit";
 };
-export type Undo = { tasks: Task[]; label: string; serial: number };
-export type AddResult = { message?: string; newKey?: boolean; offline?: boolean };
+/** What the add and delete hooks share with the board. */
+export type BoardCore = {
+  commitTasks: (change: (tasks: Task[]) => Task[]) => void;
+  fail: (error: unknown) => string;
+  hidden: RefObject<Set<number>>;
+  savingRef: RefObject<Set<number>>;
+  setNotice: Dispatch<SetStateAction<string | undefined>>;
+  setOutage: Dispatch<SetStateAction<number | undefined>>;
+};
 
 export function useTaskBoard(onSessionEnded: () => void) {
   const [tasks, setTasks] = useState<Task[]>();
   const [drafts, setDrafts] = useState<Record<number, Draft>>({});
   const [saving, setSaving] = useState<ReadonlySet<number>>(new Set());
-  const [adding, setAdding] = useState<NewTask>();
   const [outage, setOutage] = useState<number>(); // the status of the last request that got no usable answer
   const [notice, setNotice] = useState<string>();
-  const [undo, setUndo] = useState<Undo>();
   const tasksRef = useRef<Task[] | undefined>(undefined);
   const draftsRef = useRef<Record<number, Draft>>({});
   const savingRef = useRef(new Set<number>());
   const hidden = useRef(new Set<number>()); // deleted on screen, waiting for the undo time to pass
   const listEtag = useRef<string | null>(null);
-  const undoTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const undoRef = useRef<Undo>(undefined);
   const bases = useRef(new Map<number, Promise<void>>());
 
   const commitTasks = useCallback((change: (tasks: Task[]) => Task[]) => {
@@ -100,26 +102,6 @@ export function useTaskBoard(onSessionEnded: () => void) {
     document.addEventListener("visibilitychange", refresh);
     return () => document.removeEventListener("visibilitychange", refresh);
   }, [load]);
-
-  const add = useCallback(
-    async (fields: NewTask, key: string): Promise<AddResult> => {
-      setAdding(fields);
-      setNotice(undefined);
-      try {
-        const { task } = await tasksApi.create(fields, key);
-        if (!hidden.current.has(task.id)) commitTasks((current) => upsert(current, task));
-        setOutage(undefined);
-        return {};
-      } catch (error) {
-        // 422: this key was used for a different task before; nothing was made, so a new key is safe.
-        const refused = error instanceof ApiError ? error : undefined;
-        return { message: fail(error), newKey: refused?.status === 422, offline: refused?.transient };
-      } finally {
-        setAdding(undefined);
-      }
-    },
-    [commitTasks, fail],
-  );
 
   const toggle = useCallback(
     async (task: Task) => {
@@ -233,74 +215,13 @@ export function useTaskBoard(onSessionEnded: () => void) {
     [updateDraft],
   );
 
-  /** Delete for real once the undo time has passed; a refusal brings the task back with a message. */
-  const commitDelete = useCallback(async () => {
-    const pending = undoRef.current;
-    clearTimeout(undoTimer.current);
-    undoRef.current = undefined;
-    setUndo(undefined);
-    if (!pending) return;
-    await Promise.all(
-      pending.tasks.map(async (task) => {
-        try {
-          await tasksApi.remove(task.id); // it stays hidden: a list fetched just before could still hold it
-        } catch (error) {
-          hidden.current.delete(task.id);
-          commitTasks((ts) => upsert(ts, task));
-          setNotice(`Couldn't delete “${task.title}”, so it is back. ${fail(error)}`);
-        }
-      }),
-    );
-  }, [commitTasks, fail]);
-
-  const remove = useCallback(
-    (victims: Task[], label: string) => {
-      const free = victims.filter((task) => !savingRef.current.has(task.id));
-      if (free.length === 0) return;
-      void commitDelete(); // an earlier deletion can no longer be undone
-      for (const task of free) hidden.current.add(task.id);
-      commitTasks((ts) => ts.filter((t) => !hidden.current.has(t.id)));
-      undoRef.current = { tasks: free, label, serial: Date.now() };
-      setUndo(undoRef.current);
-      undoTimer.current = setTimeout(commitDelete, UNDO_SECONDS * 1000);
-    },
-    [commitDelete, commitTasks],
-  );
-
-  const undoRemove = useCallback((): Task[] => {
-    const pending = undoRef.current;
-    if (!pending) return [];
-    clearTimeout(undoTimer.current);
-    undoRef.current = undefined;
-    setUndo(undefined);
-    for (const task of pending.tasks) hidden.current.delete(task.id);
-    commitTasks((ts) => sorted([...ts, ...pending.tasks]));
-    return pending.tasks;
-  }, [commitTasks]);
-
-  useEffect(() => {
-    // Leaving (or reloading) within the undo time: the deletion still happens. It is sent as the page goes, and noted
-    // for the next page in this tab, which hides those tasks and sends it again (a repeat is harmless: 404 = gone),
-    // so a reload can never show a deleted task because its list request overtook the deletion.
-    const leave = () => {
-      const ids = undoRef.current?.tasks.map((task) => task.id);
-      if (!ids) return;
-      tasksApi.removeOnUnload(ids);
-      sessionStorage.setItem(LEFT_DELETING, JSON.stringify(ids));
-    };
-    const left: number[] = JSON.parse(sessionStorage.getItem(LEFT_DELETING) ?? "[]");
-    sessionStorage.removeItem(LEFT_DELETING);
-    for (const id of left) {
-      hidden.current.add(id);
-      tasksApi.remove(id).catch(() => undefined); // stays hidden: a list fetched before this could still hold it
-    }
-    window.addEventListener("pagehide", leave);
-    return () => window.removeEventListener("pagehide", leave);
-  }, []);
+  const core: BoardCore = { commitTasks, fail, hidden, savingRef, setNotice, setOutage };
+  const adds = useAdds(core, outage === undefined);
+  const deletes = useDeletes(core);
 
   return {
-    tasks, drafts, saving, adding, outage, notice, undo, retry,
-    load, add, toggle, edit, changeDraft, cancel, save, resolve, remove, undoRemove, flushDeletes: commitDelete,
+    tasks, drafts, saving, outage, notice, retry, adds, deletes,
+    toggle, edit, changeDraft, cancel, save, resolve,
     dismissNotice: () => setNotice(undefined),
   };
 }
