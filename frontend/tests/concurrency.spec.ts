@@ -93,6 +93,7 @@ test("two tabs edit one task: the later save is refused (412) and says so; reloa
   await expect(conflict).toContainText("It now reads: “Plan trip to Rome” — 2 nights.");
   await expect(edit.getByLabel("Title")).toHaveValue("Plan trip to Lisbon"); // what was typed is still there
   await expectAccessible(first, "edit conflict");
+  await first.screenshot({ path: "../out/frontend/conflict-desktop.png" });
   await second.reload();
   await expect(row(second, "Plan trip to Rome")).toBeVisible(); // nothing was overwritten
 

@@ -24,7 +24,10 @@ test.describe("at 320 px", () => {
     ]) {
       await expectTouchTarget(target, 320);
     }
-    await screenshot(page, "task-page-320");
+    await screenshot(page, "task-page-320-light");
+    await page.emulateMedia({ colorScheme: "dark" });
+    await screenshot(page, "task-page-320-dark");
+    await page.emulateMedia({ colorScheme: "light" });
 
     await page.getByRole("button", { name: `Edit ${word}` }).click();
     const edit = page.getByRole("form", { name: `Edit ${word}` });

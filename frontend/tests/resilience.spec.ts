@@ -29,6 +29,8 @@ test("the API dies while an add is typed: the task stays on screen, unsaved, and
     );
     await expect(page.getByRole("heading", { name: "Can't reach the server" })).toBeVisible();
     await expect(row(page, "Water plants")).toBeVisible(); // what was there stays on screen
+    await expectAccessible(page, "an add waiting for the server");
+    await page.screenshot({ path: "../out/frontend/add-waiting-desktop.png" });
     await unsaved.getByRole("button", { name: "Try saving Buy bread now" }).click(); // still away: still kept
     await expect(unsaved.getByRole("alert")).toContainText("Not saved yet.");
   } finally {

@@ -27,7 +27,7 @@ export function ServerProblem({ status, secondsLeft, trying, onRetry, compact, w
       </div>
       <p className="retry">
         <span className="muted">{trying ? "Trying again…" : secondsLeft ? `Trying again by itself in ${secondsLeft} s.` : ""}</span>
-        <button type="button" onClick={onRetry} aria-disabled={trying || undefined}>
+        <button type="button" onClick={() => !trying && onRetry()} aria-disabled={trying || undefined}>
           Try now
         </button>
       </p>
