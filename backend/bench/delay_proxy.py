@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import threading
 from pathlib import Path
+from typing import Self
 
 
 class DelayProxy:
@@ -21,7 +22,7 @@ class DelayProxy:
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
-    def __enter__(self) -> "DelayProxy":
+    def __enter__(self) -> Self:
         self._thread.start()
         self._ready.wait(10)
         return self
@@ -29,6 +30,12 @@ class DelayProxy:
     def __exit__(self, *_: object) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+        # Connections still open: end their tasks here, so the loop closes without "Task was destroyed" noise.
+        pending = asyncio.all_tasks(self._loop)
+        for task in pending:
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        self._loop.close()
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self._loop)

@@ -78,24 +78,28 @@ def free_port() -> int:
 
 
 class ApiProcess:
-    """`todo-api run` (or the ceiling app under uvicorn) as a child process on a free loopback port."""
+    """`todo-api run` (or another app, `module:app`, under uvicorn) as a child process on a free loopback port,
+    optionally pinned to some CPUs (`taskset -c`)."""
 
     def __init__(
         self,
         database_url: str,
         *,
         workers: int = 1,
-        ceiling: bool = False,
+        app: str | None = None,
         env: dict[str, str] | None = None,
         port: int | None = None,
+        cpus: str | None = None,
     ) -> None:
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        if ceiling:
-            command = [sys.executable, "-m", "uvicorn", "bench.ceiling:create_app", "--factory", "--no-access-log"]
+        if app:
+            command = [sys.executable, "-m", "uvicorn", app, "--no-access-log"]
             command += ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
         else:
             command = [sys.executable, "-m", "app.cli", "run", "--port", str(self.port), "--workers", str(workers)]
+        if cpus:
+            command = ["taskset", "-c", cpus, *command]
         variables = {"DATABASE_URL": database_url, "BETTER_AUTH_SECRET": SECRET, "LOG_LEVEL": "WARNING"} | (env or {})
         started = time.perf_counter()
         self.process = subprocess.Popen(  # noqa: S603

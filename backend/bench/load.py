@@ -27,7 +27,15 @@ class Result:
     errors: int
 
 
-def wrk(base_url: str, route: str, seconds: float, connections: int, data: Path, delete_offset: int = 0) -> Result:
+def wrk(
+    base_url: str,
+    route: str,
+    seconds: float,
+    connections: int,
+    data: Path,
+    delete_offset: int = 0,
+    cpus: str | None = None,
+) -> Result:
     threads = min(2, connections)
     env = os.environ | {
         "BENCH_DATA": str(data),
@@ -36,6 +44,8 @@ def wrk(base_url: str, route: str, seconds: float, connections: int, data: Path,
         "BENCH_DELETE_OFFSET": str(delete_offset),
     }
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", str(HERE / "wrk.lua")]
+    if cpus:
+        command = ["taskset", "-c", cpus, *command]
     run = subprocess.run([*command, base_url], env=env, capture_output=True, text=True, timeout=seconds + 60)  # noqa: S603
     if run.returncode != 0:
         raise RuntimeError(f"wrk failed: {run.stderr.strip()[-500:]}")

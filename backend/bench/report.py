@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.compare import Comparison
 from bench.load import Result
 
 
@@ -33,6 +34,10 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     extra: list[Row] = field(default_factory=list)  # 2 workers, big table
     facts: dict[str, str] = field(default_factory=dict)
+    comparison: Comparison | None = None
+    worker_rss_mb: float = 0.0  # our single worker's, after the load
+    profile: list[tuple[str, float]] = field(default_factory=list)  # (owner, share of CPU samples)
+    cold_start_seconds: float = 0.0
 
     def table(self) -> str:
         head = "| run | req/s | p50 ms | p99 ms | errors | / framework ceiling | / DB ceiling | p50/RTT | round trips |"

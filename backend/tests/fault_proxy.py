@@ -8,33 +8,21 @@ the connection breaks before the API hears of it (a dropped network path, a pool
 import asyncio
 import contextlib
 import threading
-from pathlib import Path
+
+from bench.delay_proxy import DelayProxy
 
 _READY_FOR_QUERY = b"Z\x00\x00\x00\x05"  # message type 'Z', length 5, then the transaction status byte
 
 
-class ReplyLosingProxy:
+class ReplyLosingProxy(DelayProxy):
+    """The benchmark's proxy without a delay, and with replies it can lose."""
+
     def __init__(self, target_host: str, target_port: int) -> None:
-        # A host that is a directory is PostgreSQL's unix socket folder (the embedded server listens only there).
-        self.unix_socket = str(Path(target_host) / f".s.PGSQL.{target_port}") if target_host.startswith("/") else None
-        self.target = (target_host, target_port)
-        self.port = 0
+        super().__init__(target_host, target_port, one_way_ms=0)
         self.lost = 0
         self._to_lose = 0
         self._marker = b""
         self._lock = threading.Lock()
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-
-    def __enter__(self) -> "ReplyLosingProxy":
-        self._thread.start()
-        self._ready.wait(10)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5)
 
     def lose_replies(self, count: int, marker: bytes) -> None:
         with self._lock:
@@ -48,19 +36,12 @@ class ReplyLosingProxy:
                 return True
             return False
 
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(asyncio.start_server(self._connect, "127.0.0.1", 0))
-        self.port = server.sockets[0].getsockname()[1]
-        self._ready.set()
-        self._loop.run_forever()
-
     async def _connect(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
         if self.unix_socket:
             server_reader, server_writer = await asyncio.open_unix_connection(self.unix_socket)
         else:
             server_reader, server_writer = await asyncio.open_connection(*self.target)
-        upstream = asyncio.ensure_future(self._pipe(client_reader, server_writer))
+        upstream = asyncio.ensure_future(self._forward(client_reader, server_writer))
         try:
             reply, started = b"", False
             while chunk := await server_reader.read(65536):
@@ -80,7 +61,7 @@ class ReplyLosingProxy:
                     writer.close()
 
     @staticmethod
-    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _forward(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         while chunk := await reader.read(65536):
             writer.write(chunk)
             await writer.drain()
