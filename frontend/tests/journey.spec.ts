@@ -74,6 +74,7 @@ for (const [device, options] of devices) {
         await edit.getByRole("button", { name: "Save" }).click();
         await expect(row(page, "Buy oat milk")).toHaveCount(1);
         await expect(page.getByRole("button", { name: "Edit Buy oat milk" })).toBeFocused(); // back where it began
+        await expectSettled(page);
 
         await page.getByRole("link", { name: "Active" }).click();
         await expect(page).toHaveURL(/\?filter=active$/);

@@ -42,9 +42,9 @@ export async function addTask(page: Page, title: string, description = "") {
   await expectSettled(page); // and the API has it
 }
 
-/** Every change on screen has reached the API (nothing says "Saving…"): safe to reload or leave. */
+/** Every change has reached the API (the task board is no longer aria-busy): safe to reload or leave. */
 export async function expectSettled(page: Page) {
-  await expect(page.getByText("Saving…")).toHaveCount(0);
+  await expect(page.getByRole("region", { name: "Your tasks" })).toHaveAttribute("aria-busy", "false");
 }
 
 /**

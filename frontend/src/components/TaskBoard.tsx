@@ -88,7 +88,7 @@ export function TaskBoard({ user, onSessionEnded }: Props) {
     <ServerProblem status={outage} secondsLeft={retry.secondsLeft} trying={retry.trying} onRetry={retry.tryNow} compact={!!tasks} />
   );
   return (
-    <section aria-label="Your tasks">
+    <section aria-label="Your tasks" aria-busy={board.sending}>
       <header className="bar">
         <p className="who">
           Signed in as <strong>{user.name}</strong>
@@ -128,6 +128,7 @@ export function TaskBoard({ user, onSessionEnded }: Props) {
               task={task}
               draft={board.drafts[task.id]}
               saving={board.saving.has(task.id)}
+              connected={outage === undefined}
               onToggle={() => toggle(task)}
               onEdit={(from) => board.edit(task, from)}
               onDelete={() => remove(task)}

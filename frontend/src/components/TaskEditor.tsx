@@ -10,13 +10,14 @@ import type { Draft } from "@/lib/use-task-board";
 type Props = {
   id: number;
   draft: Draft;
+  connected: boolean;
   onChange: (fields: { title?: string; description?: string }) => void;
   onSave: () => void;
   onCancel: () => void;
   onResolve: (choice: "reload" | "keep") => void;
 };
 
-export function TaskEditor({ id, draft, onChange, onSave, onCancel, onResolve }: Props) {
+export function TaskEditor({ id, draft, connected, onChange, onSave, onCancel, onResolve }: Props) {
   const titleRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const conflictRef = useRef<HTMLDivElement>(null);
 
@@ -92,8 +93,8 @@ export function TaskEditor({ id, draft, onChange, onSave, onCancel, onResolve }:
         </div>
       )}
       {draft.error && (
-        <p role="alert" className="error">
-          {draft.error}
+        <p role="alert" className={draft.waiting && connected ? "" : "error"}>
+          {draft.waiting && connected ? "The server is back: press Save to save your changes." : draft.error}
         </p>
       )}
       <div className="actions">

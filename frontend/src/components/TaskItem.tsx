@@ -11,6 +11,7 @@ type Props = {
   task: Task;
   draft?: Draft;
   saving: boolean;
+  connected: boolean;
   onToggle: () => void;
   onEdit: (from: Draft["returnFocus"]) => void;
   onDelete: () => void;
@@ -20,12 +21,12 @@ type Props = {
   onResolve: (choice: "reload" | "keep") => void;
 };
 
-export function TaskItem({ task, draft, saving, onToggle, onEdit, onDelete, ...editor }: Props) {
+export function TaskItem({ task, draft, saving, connected, onToggle, onEdit, onDelete, ...editor }: Props) {
   const id = `task-${task.id}`;
   if (draft?.open) {
     return (
       <li className="task editing" id={id}>
-        <TaskEditor id={task.id} draft={draft} {...editor} />
+        <TaskEditor id={task.id} draft={draft} connected={connected} {...editor} />
       </li>
     );
   }

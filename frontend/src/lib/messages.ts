@@ -55,7 +55,7 @@ export function explainAuth(error: { code?: string; status?: number; message?: s
     case "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL":
       return "There is already an account with this email. Sign in instead, or use another email.";
     case "PASSWORD_TOO_SHORT":
-      return "That password is too short: use at least 8 characters.";
+      return "That password is too short: choose a longer one (a few words make a good password).";
     case "PASSWORD_TOO_LONG":
       return "That password is too long: use at most 128 characters.";
     case "INVALID_EMAIL":

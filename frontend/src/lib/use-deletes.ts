@@ -18,6 +18,7 @@ export function useDeletes(core: BoardCore) {
   const undoRef = useRef<Undo>(undefined);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const sending = useRef(new Set<number>()); // deletions sent, not yet answered
+  const [deleting, setDeleting] = useState(0); // how many of them (the page shows it is busy)
   const { commitTasks, fail, hidden, savingRef, setNotice } = core;
 
   /** Delete for real; a refusal brings the task back with a message. Returns when every deletion has answered. */
@@ -30,6 +31,7 @@ export function useDeletes(core: BoardCore) {
     await Promise.all(
       due.tasks.map(async (task) => {
         sending.current.add(task.id);
+        setDeleting(sending.current.size);
         try {
           await tasksApi.remove(task.id); // it stays hidden: a list fetched just before could still hold it
         } catch (error) {
@@ -38,6 +40,7 @@ export function useDeletes(core: BoardCore) {
           setNotice(`Couldn't delete “${task.title}”, so it is back. ${fail(error)}`);
         } finally {
           sending.current.delete(task.id);
+          setDeleting(sending.current.size);
         }
       }),
     );
@@ -89,5 +92,5 @@ export function useDeletes(core: BoardCore) {
     return () => window.removeEventListener("pagehide", leave);
   }, [hidden]);
 
-  return { undo, remove, restore, flush: commit };
+  return { undo, remove, restore, flush: commit, deleting: deleting > 0 };
 }

@@ -20,6 +20,7 @@ export type Draft = {
   etag?: string | null; // its ETag: undefined while being fetched, null when the API sent none
   open: boolean; // false while an optimistic save is on its way (the row already shows the new text)
   error?: string;
+  waiting?: boolean; // the error was the server being away: once it is back, say so
   conflict?: { current: Task; etag: string | null }; // changed elsewhere since `base`
   returnFocus: "title" | "edit";
 };
@@ -34,6 +35,10 @@ export type BoardCore = {
 };
 
 export function useTaskBoard(onSessionEnded: () => void) {
+  const sessionEnded = useRef(onSessionEnded); // the latest callback, without making every action depend on it
+  useEffect(() => {
+    sessionEnded.current = onSessionEnded;
+  });
   const [tasks, setTasks] = useState<Task[]>();
   const [drafts, setDrafts] = useState<Record<number, Draft>>({});
   const [saving, setSaving] = useState<ReadonlySet<number>>(new Set());
@@ -66,13 +71,13 @@ export function useTaskBoard(onSessionEnded: () => void) {
   const fail = useCallback(
     (error: unknown): string => {
       if (error instanceof SessionEnded) {
-        onSessionEnded();
+        sessionEnded.current();
         return "Your session has ended: sign in again.";
       }
       if (error instanceof ApiError && error.transient && error.status !== 429) setOutage(error.status);
       return explain(error);
     },
-    [onSessionEnded],
+    [],
   );
 
   const load = useCallback(async () => {
@@ -169,7 +174,7 @@ export function useTaskBoard(onSessionEnded: () => void) {
       const changes = normalise(draft.title, draft.description);
       const before = tasksRef.current?.find((t) => t.id === id);
       busy(id, true);
-      updateDraft(id, (d) => ({ ...d, open: false, error: undefined }));
+      updateDraft(id, (d) => ({ ...d, open: false, error: undefined, waiting: false }));
       commitTasks((ts) => ts.map((t) => (t.id === id ? { ...t, ...changes } : t)));
       try {
         if (draftsRef.current[id]?.etag === undefined) {
@@ -194,7 +199,8 @@ export function useTaskBoard(onSessionEnded: () => void) {
         } else {
           const gone = error instanceof ApiError && error.status === 404;
           const why = gone ? "This task was deleted elsewhere; your text is still here to copy." : fail(error);
-          updateDraft(id, (d) => ({ ...d, open: true, error: `Couldn't save your changes. ${why}` }));
+          const waiting = error instanceof ApiError && error.transient;
+          updateDraft(id, (d) => ({ ...d, open: true, error: `Couldn't save your changes. ${why}`, waiting }));
         }
       } finally {
         busy(id, false);
@@ -219,8 +225,10 @@ export function useTaskBoard(onSessionEnded: () => void) {
   const adds = useAdds(core, outage === undefined);
   const deletes = useDeletes(core);
 
+  // Something is on its way to the API (shown as aria-busy; safe to leave the page when it is false).
+  const sending = saving.size > 0 || deletes.deleting || adds.pending.some((add) => !add.failed);
   return {
-    tasks, drafts, saving, outage, notice, retry, adds, deletes,
+    tasks, drafts, saving, sending, outage, notice, retry, adds, deletes,
     toggle, edit, changeDraft, cancel, save, resolve,
     dismissNotice: () => setNotice(undefined),
   };
