@@ -16,7 +16,8 @@ export default function Home() {
   const retry = useRetry(down !== undefined && !session, () => refetch());
 
   useEffect(() => {
-    if (error) setDown(error.status ?? 0);
+    const refused = error?.status === 401 || error?.status === 403; // an answer: not signed in
+    if (error && !refused) setDown(error.status ?? 0);
     else if (!isPending) setDown(undefined);
   }, [error, isPending]);
 

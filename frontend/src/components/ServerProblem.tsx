@@ -2,7 +2,7 @@
 // The server cannot be reached, or answers that it cannot work right now: said plainly, with the next automatic
 // try counted down and a button to try at once. Never shown as being signed out: the session is still there.
 type Props = {
-  status: number; // 0 or 502/504: no answer; 503 and other 5xx: the server answered but cannot work (its database)
+  status: number; // 0 or 502/504: no answer; 429: asked to slow down; 503 and other 5xx: up, but cannot work
   secondsLeft?: number;
   trying: boolean;
   onRetry: () => void;
@@ -11,11 +11,12 @@ type Props = {
 };
 
 export function ServerProblem({ status, secondsLeft, trying, onRetry, compact, what = "your tasks" }: Props) {
-  const answered = status >= 500 && status !== 502 && status !== 504;
-  const title = answered ? "The server is having trouble" : "Can't reach the server";
-  const detail = answered
-    ? `It is up but cannot get to ${what} right now (its database is not answering). Nothing is lost.`
-    : `Check your internet connection. Nothing is lost: ${what} are kept on the server.`;
+  const [title, detail] =
+    status === 429
+      ? ["Too many requests", `The server asked this page to slow down for a moment. Nothing is lost.`]
+      : status >= 500 && status !== 502 && status !== 504
+        ? ["The server is having trouble", `It is up but cannot get to ${what} right now (its database is not answering). Nothing is lost.`]
+        : ["Can't reach the server", `Check your internet connection. Nothing is lost: ${what} are kept on the server.`];
   return (
     <section className={compact ? "problem compact" : "problem card"} aria-labelledby="problem-title">
       <div role="alert">

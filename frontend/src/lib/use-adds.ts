@@ -38,8 +38,13 @@ export function useAdds(core: BoardCore, connected: boolean) {
       } catch (error) {
         const refused = error instanceof ApiError ? error : undefined;
         const explained = fail(error);
-        const waiting = !!refused?.transient && refused.status !== 429;
-        const away = refused?.status === 503 ? "The server is having trouble" : "The server can't be reached";
+        const waiting = !!refused?.transient;
+        const away =
+          refused?.status === 429
+            ? "The server asked to slow down"
+            : refused?.status === 503
+              ? "The server is having trouble"
+              : "The server can't be reached";
         const failed = waiting ? `${away}; this task will be saved by itself as soon as it is back.` : explained;
         // 422: the key went with another request before (being random it cannot; if it did, nothing was made).
         const next = refused?.status === 422 ? newIdempotencyKey() : key;

@@ -74,7 +74,7 @@ export function useTaskBoard(onSessionEnded: () => void) {
         sessionEnded.current();
         return "Your session has ended: sign in again.";
       }
-      if (error instanceof ApiError && error.transient && error.status !== 429) setOutage(error.status);
+      if (error instanceof ApiError && error.transient) setOutage(error.status);
       return explain(error);
     },
     [],
