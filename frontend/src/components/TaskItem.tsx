@@ -1,6 +1,6 @@
 "use client";
 // One task: a checkbox for completion, its text (double-click it, or press Enter on it, to edit), Edit and Delete.
-// While a change to it is on its way the row says "Saving…" and ignores further clicks (one write at a time).
+// While a change to it is on its way the row says "Saving…"; further changes queue behind it (see use-task-board).
 import type { KeyboardEvent } from "react";
 
 import { TaskEditor } from "@/components/TaskEditor";
@@ -30,11 +30,11 @@ export function TaskItem({ task, draft, saving, connected, onToggle, onEdit, onD
       </li>
     );
   }
-  const idle = (action: () => void) => () => !saving && action();
+  const savingEdit = !!draft; // its editor is closed while the edit is on its way: editing again waits for it
   function titleKeys(event: KeyboardEvent) {
     if (event.key === "Enter" || event.key === " ") {
       event.preventDefault();
-      idle(() => onEdit("title"))();
+      onEdit("title");
     }
   }
   return (
@@ -44,7 +44,7 @@ export function TaskItem({ task, draft, saving, connected, onToggle, onEdit, onD
           id={`${id}-toggle`}
           type="checkbox"
           checked={task.completed}
-          onChange={idle(onToggle)}
+          onChange={onToggle}
           aria-label={`Done: ${task.title}`}
         />
       </label>
@@ -55,7 +55,7 @@ export function TaskItem({ task, draft, saving, connected, onToggle, onEdit, onD
           role="button"
           tabIndex={0}
           aria-describedby="edit-hint"
-          onDoubleClick={idle(() => onEdit("title"))}
+          onDoubleClick={() => onEdit("title")}
           onKeyDown={titleKeys}
         >
           {task.title}
@@ -68,9 +68,9 @@ export function TaskItem({ task, draft, saving, connected, onToggle, onEdit, onD
           id={`${id}-edit`}
           type="button"
           className="quiet"
-          onClick={idle(() => onEdit("edit"))}
+          onClick={() => onEdit("edit")}
           aria-label={`Edit ${task.title}`}
-          aria-disabled={saving || undefined}
+          aria-disabled={savingEdit || undefined}
         >
           Edit
         </button>
@@ -78,9 +78,8 @@ export function TaskItem({ task, draft, saving, connected, onToggle, onEdit, onD
           id={`${id}-delete`}
           type="button"
           className="quiet danger"
-          onClick={idle(onDelete)}
+          onClick={onDelete}
           aria-label={`Delete ${task.title}`}
-          aria-disabled={saving || undefined}
         >
           Delete
         </button>

@@ -19,7 +19,7 @@ export function useDeletes(core: BoardCore) {
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const sending = useRef(new Set<number>()); // deletions sent, not yet answered
   const [deleting, setDeleting] = useState(0); // how many of them (the page shows it is busy)
-  const { commitTasks, fail, hidden, savingRef, setNotice } = core;
+  const { commitTasks, fail, hidden, serial, setNotice } = core;
 
   /** Delete for real; a refusal brings the task back with a message. Returns when every deletion has answered. */
   const commit = useCallback(async () => {
@@ -33,7 +33,8 @@ export function useDeletes(core: BoardCore) {
         sending.current.add(task.id);
         setDeleting(sending.current.size);
         try {
-          await tasksApi.remove(task.id); // it stays hidden: a list fetched just before could still hold it
+          // After any write to it still on its way; it stays hidden: a list fetched just before could still hold it.
+          await serial(task.id, () => tasksApi.remove(task.id));
         } catch (error) {
           hidden.current.delete(task.id);
           commitTasks((tasks) => upsert(tasks, task));
@@ -44,20 +45,19 @@ export function useDeletes(core: BoardCore) {
         }
       }),
     );
-  }, [commitTasks, fail, hidden, setNotice]);
+  }, [commitTasks, fail, hidden, serial, setNotice]);
 
   const remove = useCallback(
     (victims: Task[], label: string) => {
-      const free = victims.filter((task) => !savingRef.current.has(task.id));
-      if (free.length === 0) return;
+      if (victims.length === 0) return;
       void commit(); // an earlier deletion can no longer be undone
-      for (const task of free) hidden.current.add(task.id);
+      for (const task of victims) hidden.current.add(task.id);
       commitTasks((tasks) => tasks.filter((t) => !hidden.current.has(t.id)));
-      undoRef.current = { tasks: free, label, serial: Date.now() };
+      undoRef.current = { tasks: victims, label, serial: Date.now() };
       setUndo(undoRef.current);
       timer.current = setTimeout(commit, UNDO_SECONDS * 1000);
     },
-    [commit, commitTasks, hidden, savingRef],
+    [commit, commitTasks, hidden],
   );
 
   /** Undo the last deletion; returns the tasks brought back. */

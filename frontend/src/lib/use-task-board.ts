@@ -1,8 +1,8 @@
 "use client";
 // The task page's state and every change to it. Each change shows at once (optimistic) and is undone, with a message
-// in plain words, if the API refuses it; what the person typed is kept on every error. One write at a time per task,
-// so a rollback never undoes a later change. Drafts and the list live in refs as well as state: an action reads the
-// latest values right after awaiting, which React state would give only on the next render.
+// in plain words, if the API refuses it; what the person typed is kept on every error. Writes to one task are sent one
+// after the other (a queue per task), so nothing is ignored and a response never overtakes a later change. Drafts and
+// the list live in refs as well as state: an action reads the latest values right after awaiting.
 import { type Dispatch, type RefObject, type SetStateAction, useCallback, useEffect, useRef, useState } from "react";
 
 import { normalise, problemWith } from "./limits";
@@ -29,7 +29,7 @@ export type BoardCore = {
   commitTasks: (change: (tasks: Task[]) => Task[]) => void;
   fail: (error: unknown) => string;
   hidden: RefObject<Set<number>>;
-  savingRef: RefObject<Set<number>>;
+  serial: <T>(id: number, work: () => Promise<T>) => Promise<T>;
   setNotice: Dispatch<SetStateAction<string | undefined>>;
   setOutage: Dispatch<SetStateAction<number | undefined>>;
 };
@@ -46,13 +46,14 @@ export function useTaskBoard(onSessionEnded: () => void) {
   const [notice, setNotice] = useState<string>();
   const tasksRef = useRef<Task[] | undefined>(undefined);
   const draftsRef = useRef<Record<number, Draft>>({});
-  const savingRef = useRef(new Set<number>());
+  const writes = useRef(new Map<number, { last: Promise<unknown>; count: number }>()); // the queue per task
   const hidden = useRef(new Set<number>()); // deleted on screen, waiting for the undo time to pass
   const listEtag = useRef<string | null>(null);
   const bases = useRef(new Map<number, Promise<void>>());
 
   const commitTasks = useCallback((change: (tasks: Task[]) => Task[]) => {
-    tasksRef.current = change(tasksRef.current ?? []);
+    // A task deleted on screen stays off it, whatever answer arrives for it later.
+    tasksRef.current = change(tasksRef.current ?? []).filter((task) => !hidden.current.has(task.id));
     setTasks(tasksRef.current);
   }, []);
   const updateDraft = useCallback((id: number, change: (draft: Draft) => Draft | undefined) => {
@@ -61,11 +62,24 @@ export function useTaskBoard(onSessionEnded: () => void) {
     draftsRef.current = next ? { ...others, [id]: next } : others;
     setDrafts(draftsRef.current);
   }, []);
-  const busy = useCallback((id: number, on: boolean) => {
-    if (on) savingRef.current.add(id);
-    else savingRef.current.delete(id);
-    setSaving(new Set(savingRef.current));
+
+  /** Run `work` (a write to task `id`) once the writes before it to that task have answered. */
+  const serial = useCallback(<T,>(id: number, work: () => Promise<T>): Promise<T> => {
+    const queue = writes.current.get(id) ?? { last: Promise.resolve(), count: 0 };
+    const next = queue.last.catch(() => undefined).then(work);
+    writes.current.set(id, { last: next, count: queue.count + 1 });
+    setSaving(new Set(writes.current.keys()));
+    const done = () => {
+      const current = writes.current.get(id);
+      if (current && current.count > 1) writes.current.set(id, { ...current, count: current.count - 1 });
+      else writes.current.delete(id);
+      setSaving(new Set(writes.current.keys()));
+    };
+    next.then(done, done);
+    return next;
   }, []);
+  /** Resolves once the writes to task `id` sent so far have answered. */
+  const settled = (id: number) => writes.current.get(id)?.last.catch(() => undefined);
 
   /** The failure in words; notes an outage (the page then tries again by itself) or an ended session. */
   const fail = useCallback(
@@ -90,7 +104,7 @@ export function useTaskBoard(onSessionEnded: () => void) {
       commitTasks(() =>
         result.tasks
           .filter((task) => !hidden.current.has(task.id))
-          .map((task) => (savingRef.current.has(task.id) && local.get(task.id)) || task),
+          .map((task) => (writes.current.has(task.id) && local.get(task.id)) || task),
       );
     } catch (error) {
       const message = fail(error);
@@ -109,40 +123,51 @@ export function useTaskBoard(onSessionEnded: () => void) {
   }, [load]);
 
   const toggle = useCallback(
-    async (task: Task) => {
-      if (savingRef.current.has(task.id)) return;
-      const completed = !task.completed;
+    (task: Task) => {
+      const completed = !task.completed; // `task` as shown, so a second click before the first answer flips back
       const set = (value: boolean) => commitTasks((ts) => ts.map((t) => (t.id === task.id ? { ...t, completed: value } : t)));
-      busy(task.id, true);
       setNotice(undefined);
       set(completed);
-      try {
-        const { task: saved } = await tasksApi.setCompleted(task.id, completed);
-        commitTasks((ts) => upsert(ts, saved));
-        setOutage(undefined);
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 404) commitTasks((ts) => ts.filter((t) => t.id !== task.id));
-        else set(task.completed);
-        setNotice(`Couldn't mark “${task.title}” as ${completed ? "done" : "not done"}. ${fail(error)}`);
-      } finally {
-        busy(task.id, false);
-      }
+      return serial(task.id, async () => {
+        try {
+          const { task: saved, etag } = await tasksApi.setCompleted(task.id, completed);
+          commitTasks((ts) => upsert(ts, saved));
+          // An editor open on this task began from the version before this change: it only ticked the box, so
+          // the editor moves on to the new version (unless the text changed too: then someone else changed it).
+          updateDraft(task.id, (d) =>
+            d.etag !== undefined && !d.conflict && saved.title === d.base.title && saved.description === d.base.description
+              ? { ...d, base: saved, etag }
+              : d,
+          );
+          setOutage(undefined);
+        } catch (error) {
+          if (error instanceof ApiError && error.status === 404) commitTasks((ts) => ts.filter((t) => t.id !== task.id));
+          else set(task.completed);
+          setNotice(`Couldn't mark “${task.title}” as ${completed ? "done" : "not done"}. ${fail(error)}`);
+        }
+      });
     },
-    [busy, commitTasks, fail],
+    [commitTasks, fail, serial, updateDraft],
   );
 
-  /** Fetch the version being edited (the list carries no per-task ETag); a newer one than shown is a conflict. */
+  /**
+   * Fetch the version being edited (the list carries no per-task ETag), after any write to it still on its way.
+   * A version whose text differs from what the editor started with refreshes an untouched editor, or is a conflict.
+   */
   const fetchBase = useCallback(
-    (id: number) => {
-      const fetching = tasksApi.get(id).then(({ task: fresh, etag }) => {
-        updateDraft(id, (draft) => {
-          if (fresh.updated_at === draft.base.updated_at) return { ...draft, etag };
-          const untouched = draft.title === draft.base.title && draft.description === (draft.base.description ?? "");
-          if (untouched) return { ...draft, title: fresh.title, description: fresh.description ?? "", base: fresh, etag };
-          return { ...draft, conflict: { current: fresh, etag } };
+    (id: number, afterWrites = true) => {
+      const fetching = Promise.resolve(afterWrites ? settled(id) : undefined)
+        .then(() => tasksApi.get(id))
+        .then(({ task: fresh, etag }) => {
+          updateDraft(id, (draft) => {
+            const sameText = fresh.title === draft.base.title && fresh.description === draft.base.description;
+            if (sameText) return { ...draft, base: fresh, etag };
+            const untouched = draft.title === draft.base.title && draft.description === (draft.base.description ?? "");
+            if (untouched) return { ...draft, title: fresh.title, description: fresh.description ?? "", base: fresh, etag };
+            return { ...draft, conflict: { current: fresh, etag } };
+          });
+          if (!writes.current.has(id)) commitTasks((ts) => upsert(ts, fresh));
         });
-        if (!savingRef.current.has(id)) commitTasks((ts) => upsert(ts, fresh));
-      });
       bases.current.set(id, fetching.catch(() => undefined)); // a failure is met again, and reported, on save
     },
     [commitTasks, updateDraft],
@@ -150,7 +175,7 @@ export function useTaskBoard(onSessionEnded: () => void) {
 
   const edit = useCallback(
     (task: Task, returnFocus: Draft["returnFocus"]) => {
-      if (savingRef.current.has(task.id) || draftsRef.current[task.id]) return;
+      if (draftsRef.current[task.id]) return; // already open, or its save is on its way
       const draft = { title: task.title, description: task.description ?? "", base: task, open: true, returnFocus };
       draftsRef.current = { ...draftsRef.current, [task.id]: draft };
       setDrafts(draftsRef.current);
@@ -166,47 +191,47 @@ export function useTaskBoard(onSessionEnded: () => void) {
   const cancel = useCallback((id: number) => updateDraft(id, () => undefined), [updateDraft]);
 
   const save = useCallback(
-    async (id: number) => {
+    (id: number) => {
       const draft = draftsRef.current[id];
-      if (!draft || savingRef.current.has(id)) return;
+      if (!draft?.open) return;
       const invalid = problemWith(draft.title, draft.description);
       if (invalid) return updateDraft(id, (d) => ({ ...d, error: invalid.message }));
       const changes = normalise(draft.title, draft.description);
       const before = tasksRef.current?.find((t) => t.id === id);
-      busy(id, true);
       updateDraft(id, (d) => ({ ...d, open: false, error: undefined, waiting: false }));
       commitTasks((ts) => ts.map((t) => (t.id === id ? { ...t, ...changes } : t)));
-      try {
-        if (draftsRef.current[id]?.etag === undefined) {
-          await bases.current.get(id);
-          if (draftsRef.current[id]?.etag === undefined) fetchBase(id); // the first try failed: once more, now
-          await bases.current.get(id);
+      return serial(id, async () => {
+        try {
+          if (draftsRef.current[id]?.etag === undefined) {
+            await bases.current.get(id);
+            if (draftsRef.current[id]?.etag === undefined) fetchBase(id, false); // the first try failed: once more
+            await bases.current.get(id);
+          }
+          const current = draftsRef.current[id];
+          if (current?.etag === undefined) throw new ApiError(0);
+          if (current.conflict) throw new ApiError(412);
+          const { task } = await tasksApi.update(id, changes, current.etag);
+          updateDraft(id, () => undefined);
+          commitTasks((ts) => upsert(ts, task));
+          setOutage(undefined);
+        } catch (error) {
+          if (before) commitTasks((ts) => ts.map((t) => (t.id === id ? before : t)));
+          if (error instanceof ApiError && error.status === 412) {
+            const latest = await tasksApi.get(id).catch(() => undefined);
+            if (latest) commitTasks((ts) => upsert(ts, latest.task));
+            const conflict = (d: Draft) =>
+              latest ? { current: latest.task, etag: latest.etag } : (d.conflict ?? { current: d.base, etag: null });
+            updateDraft(id, (d) => ({ ...d, open: true, conflict: conflict(d) }));
+          } else {
+            const gone = error instanceof ApiError && error.status === 404;
+            const why = gone ? "This task was deleted elsewhere; your text is still here to copy." : fail(error);
+            const waiting = error instanceof ApiError && error.transient;
+            updateDraft(id, (d) => ({ ...d, open: true, error: `Couldn't save your changes. ${why}`, waiting }));
+          }
         }
-        const current = draftsRef.current[id];
-        if (current?.etag === undefined) throw new ApiError(0);
-        if (current.conflict) throw new ApiError(412);
-        const { task } = await tasksApi.update(id, changes, current.etag);
-        updateDraft(id, () => undefined);
-        commitTasks((ts) => upsert(ts, task));
-        setOutage(undefined);
-      } catch (error) {
-        if (before) commitTasks((ts) => ts.map((t) => (t.id === id ? before : t)));
-        if (error instanceof ApiError && error.status === 412) {
-          const latest = await tasksApi.get(id).catch(() => undefined);
-          if (latest) commitTasks((ts) => upsert(ts, latest.task));
-          const conflict = (d: Draft) => (latest ? { current: latest.task, etag: latest.etag } : (d.conflict ?? { current: d.base, etag: null }));
-          updateDraft(id, (d) => ({ ...d, open: true, conflict: conflict(d) }));
-        } else {
-          const gone = error instanceof ApiError && error.status === 404;
-          const why = gone ? "This task was deleted elsewhere; your text is still here to copy." : fail(error);
-          const waiting = error instanceof ApiError && error.transient;
-          updateDraft(id, (d) => ({ ...d, open: true, error: `Couldn't save your changes. ${why}`, waiting }));
-        }
-      } finally {
-        busy(id, false);
-      }
+      });
     },
-    [busy, commitTasks, fail, fetchBase, updateDraft],
+    [commitTasks, fail, fetchBase, serial, updateDraft],
   );
 
   /** After a conflict: show the other version in the editor, or keep the person's text and save over it knowingly. */
@@ -221,7 +246,7 @@ export function useTaskBoard(onSessionEnded: () => void) {
     [updateDraft],
   );
 
-  const core: BoardCore = { commitTasks, fail, hidden, savingRef, setNotice, setOutage };
+  const core: BoardCore = { commitTasks, fail, hidden, serial, setNotice, setOutage };
   const adds = useAdds(core, outage === undefined);
   const deletes = useDeletes(core);
 
