@@ -28,3 +28,26 @@ sync_backend() {
   "$UV" pip install --quiet --python "$venv/bin/python" --require-hashes -r "$ROOT/backend/requirements.lock"
   "$UV" pip install --quiet --python "$venv/bin/python" --no-deps --no-build-isolation -e "$ROOT/backend"
 }
+
+dev_settings() {
+  # The settings scripts/dev gives the API and the frontend (exported): one secret, the token mode, the frontend's
+  # URL, and the API's issuer and audience checks set to that URL (its tokens name it in both modes), so the API
+  # accepts no token minted for another service. Without BETTER_AUTH_SECRET, the development secret in $1 (the
+  # data folder), created owner-only from the start: umask first, and noclobber so an existing file is never
+  # rewritten (nor a link followed into one).
+  local data="$1"
+  if [ -z "${BETTER_AUTH_SECRET:-}" ]; then
+    if [ ! -s "$data/dev-secret" ]; then
+      mkdir -p "$data"
+      (umask 077 && set -o noclobber && python3 -c 'import secrets; print(secrets.token_urlsafe(48))' >"$data/dev-secret")
+    fi
+    BETTER_AUTH_SECRET="$(cat "$data/dev-secret")"
+  fi
+  export BETTER_AUTH_SECRET
+  export API_TOKEN_MODE="${API_TOKEN_MODE:-shared-secret}"
+  export BETTER_AUTH_URL="${BETTER_AUTH_URL:-http://127.0.0.1:3000}"
+  export JWT_ISSUER="${JWT_ISSUER:-$BETTER_AUTH_URL}" JWT_AUDIENCE="${JWT_AUDIENCE:-$BETTER_AUTH_URL}"
+  if [ "$API_TOKEN_MODE" = jwks ]; then
+    export BETTER_AUTH_JWKS_URL="$BETTER_AUTH_URL/api/auth/jwks"
+  fi
+}

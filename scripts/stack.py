@@ -3,12 +3,15 @@
     backend/.venv/bin/python scripts/stack.py -- npx playwright test
 
 - PostgreSQL: TEST_DATABASE_URL's server when set, otherwise a throwaway embedded one; a fresh database `todo_e2e`.
-- Five frontends (`next start` of the built app), each with its own API (`todo-api run`, as the ordinary role, so
-  row-level security binds it), all over the one database:
-  :3100 shared-secret mode (HS256)  -> API :8101 (BETTER_AUTH_SECRET, iss and aud checked)
+- Five frontends (the built app served by `node server.mjs`, as in production), each with its own API
+  (`todo-api run`, as the ordinary role, so row-level security binds it), all over the one database:
+  :3100 shared-secret mode (HS256)  -> API :8101 (BETTER_AUTH_SECRET)
   :3101 JWKS mode, EdDSA keys rotating every few seconds -> API :8102 (BETTER_AUTH_JWKS_URL = :3101's JWKS)
   :3102-:3104 JWKS mode with the jwt plugin's other key types, ES256, RS256, PS256 -> APIs :8103-:8105
-  :3100 and :3101 share Better Auth's schema (one user, both modes); the key-type ones have a schema each.
+  Every API checks iss and aud (its frontend's URL). :3100 and :3101 share Better Auth's schema (one user, both
+  modes); the key-type ones have a schema each. Better Auth connects as its own role (todo_auth, owner of those
+  schemas only). The PS256 frontend keeps Better Auth's per-address rate limit on, as production does (its other
+  tests sign up one user): the brute-force tests use it; the others turn it off to sign up dozens of users.
 The command gets their URLs as E2E_* variables. Logs: out/frontend/logs/.
 
 Outage tests drive it without any control endpoint: each API's process id is in E2E_PIDS/api-NAME.pid (the leader
@@ -36,7 +39,7 @@ sys.path.insert(0, str(BACKEND))
 from sqlalchemy.engine import make_url  # noqa: E402  (after the path insert)
 
 from app.cli import migrate  # noqa: E402
-from app.embedded_db import embedded_postgres, ensure_app_role  # noqa: E402
+from app.embedded_db import embedded_postgres, ensure_app_role, ensure_auth_role  # noqa: E402
 
 # E2E_PORT_BASE moves every port (frontends base..base+4, their APIs base+5001..base+5005) and the database name,
 # so two copies of the stack can run on one machine.
@@ -143,18 +146,21 @@ def main(command: list[str]) -> int:
         admin = fresh_database(admin)
         migrate(admin)
         app_url = ensure_app_role(admin)  # the role the API serves as (row-level security applies to it)
-        node_database_url = make_url(admin).set(drivername="postgresql").render_as_string(hide_password=False)
+        schemas = sorted({schema for *_, schema, _ in WEB.values()})
+        auth_url = make_url(ensure_auth_role(admin, schemas)).set(drivername="postgresql")
+        node_database_url = auth_url.render_as_string(hide_password=False)
         secret = secrets.token_urlsafe(48)
 
-        web_url = f"http://127.0.0.1:{WEB['web'][0]}"
         processes = []
         apis = Apis(stack)
         signal.signal(signal.SIGUSR1, apis.restart_exited)
         for name, (port, mode, algorithm, schema, api_port) in WEB.items():
-            if mode == "shared-secret":  # the API also checks iss and aud: this frontend is its only issuer
-                verify = {"BETTER_AUTH_SECRET": secret, "JWT_ISSUER": web_url, "JWT_AUDIENCE": web_url}
+            url = f"http://127.0.0.1:{port}"
+            if mode == "shared-secret":
+                verify = {"BETTER_AUTH_SECRET": secret}
             else:  # the API fetches this frontend's public keys
-                verify = {"BETTER_AUTH_JWKS_URL": f"http://127.0.0.1:{port}/api/auth/jwks", "BETTER_AUTH_SECRET": ""}
+                verify = {"BETTER_AUTH_JWKS_URL": f"{url}/api/auth/jwks", "BETTER_AUTH_SECRET": ""}
+            verify |= {"JWT_ISSUER": url, "JWT_AUDIENCE": url}  # this frontend is the API's only issuer
             api_env = {
                 "DATABASE_URL": app_url,
                 "DATABASE_URL_UNPOOLED": admin,  # migrations as the owner; requests as the ordinary role
@@ -172,9 +178,10 @@ def main(command: list[str]) -> int:
                 "API_TOKEN_MODE": mode,
                 "AUTH_JWT_ALG": algorithm,
                 "AUTH_JWKS_ROTATION_SECONDS": ROTATION_SECONDS if schema == "auth" else "",  # :3100 and :3101 alike
-                "AUTH_RATE_LIMIT": "off",  # the tests sign up dozens of users from one address
+                "AUTH_RATE_LIMIT": "on" if name == "web-ps256" else "off",  # see the docstring
+                "TRUSTED_PROXIES": "",  # the tests connect directly, as clients do without a proxy in front
             }
-            next_start = [str(FRONTEND / "node_modules/.bin/next"), "start", "-H", "127.0.0.1", "-p", str(port)]
+            next_start = ["node", str(FRONTEND / "server.mjs"), "--hostname", "127.0.0.1", "--port", str(port)]
             processes.append((name, start(stack, name, next_start, FRONTEND, web_env), port))
             if name == "web":  # the first frontend creates the shared schema: let it finish before the second starts
                 wait_ready(name, processes[-1][1], f"http://127.0.0.1:{port}/api/auth/ok")
@@ -184,6 +191,8 @@ def main(command: list[str]) -> int:
 
         env = {
             "E2E_ROTATION_SECONDS": ROTATION_SECONDS,
+            "E2E_AUTH_DATABASE_URL": node_database_url,
+            "E2E_LOGS": str(LOGS),
             "E2E_STACK_PID": str(os.getpid()),
             "E2E_PIDS": str(PIDS),
             "E2E_ADMIN_DATABASE_URL": node_admin_url,

@@ -9,7 +9,7 @@ import time
 from typing import Annotated, Any
 
 import jwt
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPBearer
 
@@ -159,7 +159,10 @@ async def current_user(request: Request, _: Annotated[object, Depends(_bearer_sc
 CurrentUserDep = Annotated[str, Depends(current_user)]
 
 
-async def path_owner(user_id: str, caller: CurrentUserDep) -> str:
+async def path_owner(
+    user_id: Annotated[str, Path(description="The user whose tasks these are: the token's own user id (else 403).")],
+    caller: CurrentUserDep,
+) -> str:
     """The `{user_id}` of the path, once it is known to be the caller's own."""
     if user_id != caller:
         raise ApiError(403, "The token does not grant access to this user's tasks.")

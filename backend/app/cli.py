@@ -87,8 +87,10 @@ def _use_dev_secret(data_dir: Path) -> None:
     secret_file = data_dir / "dev-secret"
     if not secret_file.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        secret_file.write_text(secrets.token_urlsafe(48))
-        secret_file.chmod(0o600)
+        # Created owner-only from the start (never written first and narrowed later); O_EXCL never follows a link.
+        descriptor = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(48))
     os.environ["BETTER_AUTH_SECRET"] = secret_file.read_text().strip()
     print(f"BETTER_AUTH_SECRET is not set: using the development secret in {secret_file}", file=sys.stderr)
 

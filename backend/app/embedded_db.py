@@ -37,6 +37,7 @@ def embedded_postgres(data_dir: Path, cleanup: Literal["stop", "delete"] = "stop
 
 
 APP_ROLE = "todo_app"
+AUTH_ROLE = "todo_auth"
 
 
 def ensure_app_role(admin_url: str) -> str:
@@ -56,6 +57,40 @@ def ensure_app_role(admin_url: str) -> str:
         )
         connection.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON tasks, idempotency_keys TO {APP_ROLE}")
     return admin.set(username=APP_ROLE).render_as_string(hide_password=False)
+
+
+def ensure_auth_role(admin_url: str, schemas: list[str]) -> str:
+    """Create (once) the frontend's role for Better Auth, make it the owner of `schemas`, and return its URL.
+
+    Least privilege for the frontend's database work: Better Auth creates and updates its own tables when the
+    frontend starts, so the role owns its schemas (and their tables, also ones an earlier run created as another
+    role), and nothing else: not a superuser, and no privilege on the API's tables. It may create schemas in the
+    database (Better Auth's migration says `CREATE SCHEMA IF NOT EXISTS`, which PostgreSQL refuses without that
+    right even when the schema exists). Same password rule as above.
+    """
+    admin = make_url(admin_url)
+    conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        password = f" PASSWORD {_quote(connection, admin.password)}" if admin.password else ""
+        connection.execute(
+            f"DO $$ BEGIN CREATE ROLE {AUTH_ROLE} LOGIN{password}; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )
+        role = psycopg.sql.Identifier(AUTH_ROLE)
+        database = psycopg.sql.Identifier(connection.info.dbname)
+        connection.execute(psycopg.sql.SQL("GRANT CREATE ON DATABASE {} TO {}").format(database, role))
+        for schema in schemas:
+            name = psycopg.sql.Identifier(schema)
+            connection.execute(psycopg.sql.SQL("CREATE SCHEMA IF NOT EXISTS {} AUTHORIZATION {}").format(name, role))
+            connection.execute(psycopg.sql.SQL("ALTER SCHEMA {} OWNER TO {}").format(name, role))
+            tables = connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tableowner <> %s", (schema, AUTH_ROLE)
+            ).fetchall()
+            for (table,) in tables:
+                connection.execute(
+                    psycopg.sql.SQL("ALTER TABLE {}.{} OWNER TO {}").format(name, psycopg.sql.Identifier(table), role)
+                )
+    return admin.set(username=AUTH_ROLE).render_as_string(hide_password=False)
 
 
 def _quote(connection: psycopg.Connection[tuple[object, ...]], value: str) -> str:

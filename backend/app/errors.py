@@ -9,9 +9,12 @@ from asgi_correlation_id import correlation_id
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+
+from app.hardening import SECURITY_HEADERS
 
 logger = logging.getLogger("app.errors")
 
@@ -41,19 +44,37 @@ class RateLimitedError(Exception):
 
 
 class FieldError(BaseModel):
-    field: str
-    message: str
+    """One invalid field of a 400."""
+
+    field: str = Field(description="The field's name (`body` for the body as a whole, e.g. malformed JSON).")
+    message: str = Field(description="What is wrong with it, for a developer.")
+
+
+def _optional(schema: dict[str, Any]) -> None:
+    # An absent member is absent, never null: with SkipJsonSchema (no `null` branch) and no `default: null`,
+    # generated clients type it as optional rather than nullable (or, for openapi-typescript, required).
+    schema.pop("default", None)
 
 
 class Problem(BaseModel):
     """RFC 9457 problem details: the body of every error response."""
 
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str
-    instance: str
-    errors: list[FieldError] | None = None
+    # Documentation only: problem() builds the bodies.
+    type: str = Field(description="A URI for the kind of problem; `about:blank` means: see `title` and `status`.")
+    title: str = Field(description="The HTTP status phrase, e.g. `Not Found`.")
+    status: int = Field(description="The HTTP status code, repeated.")
+    detail: str = Field(description="What went wrong with this request, in words.")
+    instance: str = Field(description="The path of the request that failed.")
+    errors: list[FieldError] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Only on a 400 for invalid input: one entry per invalid field.",
+        json_schema_extra=_optional,
+    )
+    request_id: str | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Only on a 500: quote it when reporting the failure (also sent as `X-Request-ID`).",
+        json_schema_extra=_optional,
+    )
 
 
 def _documented(description: str) -> dict[str, Any]:
@@ -188,14 +209,15 @@ async def _rate_limited(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    # The traceback goes to the log (tagged with the request id), never to the client.
+    # The traceback goes to the log (tagged with the request id), never to the client. This response is sent
+    # outside the middleware stack, so it carries the request id and the security headers itself.
     request_id = correlation_id.get() or ""
     logger.exception("unhandled error", exc_info=exc)
     return problem(
         request,
         500,
         f"An unexpected error occurred. Quote request id {request_id} when reporting it.",
-        headers={"X-Request-ID": request_id},
+        headers={"X-Request-ID": request_id, **SECURITY_HEADERS},
         request_id=request_id,
     )
 

@@ -11,6 +11,7 @@ from app import health, tasks
 from app.auth import TokenVerifier
 from app.db import Database
 from app.errors import install_error_handlers
+from app.hardening import HardeningMiddleware
 from app.limits import BodySizeLimitMiddleware
 from app.observability import AccessLogMiddleware, is_acceptable_request_id
 from app.openapi import install_openapi
@@ -57,4 +58,5 @@ def create_app(
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(AccessLogMiddleware)
     app.add_middleware(CorrelationIdMiddleware, validator=is_acceptable_request_id)
+    app.add_middleware(HardeningMiddleware, body_timeout_seconds=settings.body_timeout_seconds)
     return app

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    RootModel,
     StrictBool,
     StringConstraints,
     field_serializer,
@@ -163,3 +164,8 @@ class TaskRead(BaseModel):
     def _as_utc(self, value: datetime) -> datetime:
         # The connection's time zone is the server's choice; the contract promises UTC ("...Z").
         return value.astimezone(UTC)
+
+
+# A named schema for the list response, so that generated clients name its type (not "Response List Tasks ...").
+class TaskList(RootModel[list[TaskRead]]):
+    """The user's tasks, newest first."""

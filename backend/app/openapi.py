@@ -11,6 +11,7 @@ from fastapi.openapi.utils import get_openapi
 
 from app.errors import PROBLEM_MEDIA_TYPE, Problem
 from app.models import DESCRIPTION_MAX, TITLE_MAX
+from app.openapi_clients import describe_for_clients, header
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -27,7 +28,9 @@ def install_openapi(app: FastAPI) -> None:
                 for operation in operations.values():
                     _rewrite_errors(operation["responses"])
                     _headers_are_never_null(operation.get("parameters", []))
+                    _optional_bodies_are_plain_references(operation)
             _match_the_validators(schema["components"]["schemas"])
+            describe_for_clients(schema, app.state.settings)
             schema["components"]["schemas"].pop("HTTPValidationError", None)
             schema["components"]["schemas"].pop("ValidationError", None)
             app.openapi_schema = schema
@@ -36,11 +39,7 @@ def install_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise it
 
 
-def _header(description: str) -> dict[str, Any]:
-    return {"description": description, "schema": {"type": "string"}}
-
-
-_ETAG = _header("The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match.")
+_ETAG = header("ETag")
 _CONDITIONAL: dict[int, dict[str, Any]] = {
     304: {
         "description": "Not Modified: If-None-Match matched the current version (no body)",
@@ -49,7 +48,7 @@ _CONDITIONAL: dict[int, dict[str, Any]] = {
     409: {
         "model": Problem,
         "description": "A request with this Idempotency-Key is still running; retry after `Retry-After` seconds",
-        "headers": {"Retry-After": _header("Seconds to wait before repeating the request.")},
+        "headers": {"Retry-After": header("Retry-After")},
     },
     412: {
         "model": Problem,
@@ -64,9 +63,9 @@ def conditional_responses(*statuses: int, created: bool = False) -> dict[int | s
     """The safe-retry answers a route can give (304/409/412/422), and the headers of its success response."""
     headers = {"ETag": _ETAG}
     if created:
-        headers["Location"] = _header("The new task's URL.")
+        headers["Location"] = header("Location")
     if 409 in statuses:
-        headers["Idempotent-Replayed"] = _header("`true` when this is the stored answer to an earlier request.")
+        headers["Idempotent-Replayed"] = header("Idempotent-Replayed")
     success: dict[int | str, dict[str, Any]] = {201 if created else 200: {"headers": headers}}
     return success | {status: _CONDITIONAL[status] for status in statuses}
 
@@ -78,6 +77,19 @@ def _headers_are_never_null(parameters: list[dict[str, Any]]) -> None:
         if parameter["in"] == "header" and "anyOf" in schema:
             (string,) = [branch for branch in schema.pop("anyOf") if branch.get("type") != "null"]
             schema.update(string)
+
+
+def _optional_bodies_are_plain_references(operation: dict[str, Any]) -> None:
+    # `CompletionUpdate | None` renders as an inline `anyOf [$ref, null]` titled "Body", which generators turn into
+    # an anonymous union (and one sends its "unset" marker as JSON). An optional body is one that may be absent:
+    # a plain reference with `required: false` says exactly that (a JSON `null` body is a 400, like any non-object).
+    body = operation.get("requestBody")
+    if body is None or body.get("required"):
+        return
+    for media in body["content"].values():
+        branches = media["schema"].get("anyOf", [])
+        (reference,) = [branch for branch in branches if branch.get("type") != "null"] or [media["schema"]]
+        media["schema"] = reference
 
 
 def _rewrite_errors(responses: dict[str, Any]) -> None:
@@ -105,7 +117,13 @@ def _match_the_validators(schemas: dict[str, Any]) -> None:
       characters (which the service accepts), and allow "   " (which it refuses). A pattern says it exactly.
     - NUL characters are refused in `title` and `description`.
     - pydantic renders `X | None = None` as nullable, but only `description` may be null in a PUT, and `completed`
-      may never be null in a PATCH; a PUT must name at least one editable field.
+      may never be null in a PATCH.
+    - A PUT must name at least one editable field (unknown ones are ignored and do not count). Said without a
+      top-level `anyOf`, which generators cannot turn into a model: `minProperties: 1` for them and for readers,
+      and `not: {properties: {each: {not: {}}}}` ("not: none of them present"; `{not: {}}` is the
+      schema nothing matches, as `false` is not understood by every generator) to make it exact for validators.
+    - Defaults are the server's business: a `default` in a request schema makes openapi-typescript require the
+      field, so it is stated in words instead.
     """
     title = {
         "type": "string",
@@ -113,12 +131,22 @@ def _match_the_validators(schemas: dict[str, Any]) -> None:
         "title": "Title",
         "description": f"1-{TITLE_MAX} characters once surrounding whitespace is trimmed (stored trimmed); no NUL.",
     }
-    description = {"type": "string", "maxLength": DESCRIPTION_MAX, "pattern": NO_NUL_PATTERN}
+    text = {"type": "string", "maxLength": DESCRIPTION_MAX, "pattern": NO_NUL_PATTERN}
+    description = {"anyOf": [text, {"type": "null"}], "title": "Description"}
     completed = {"type": "boolean", "title": "Completed"}
-    for name in ("TaskCreate", "TaskUpdate"):
-        properties = schemas[name]["properties"]
-        properties["title"] = dict(title)
-        properties["description"] = {"anyOf": [description, {"type": "null"}], "title": "Description"}
-    schemas["TaskUpdate"]["properties"]["completed"] = dict(completed)
-    schemas["TaskUpdate"]["anyOf"] = [{"required": [name]} for name in ("title", "description", "completed")]
-    schemas["CompletionUpdate"]["properties"]["completed"] = dict(completed)
+    schemas["TaskCreate"]["properties"] |= {
+        "title": title,
+        "description": description | {"description": f"Up to {DESCRIPTION_MAX} characters; null when not sent."},
+        "completed": completed | {"description": "False when not sent."},
+    }
+    editable = ("title", "description", "completed")
+    update = schemas["TaskUpdate"]
+    update["properties"] |= {
+        "title": title,
+        "description": description | {"description": f"Up to {DESCRIPTION_MAX} characters; null clears it."},
+        "completed": completed,
+    }
+    update["description"] += " At least one of title, description and completed must be sent."
+    update["minProperties"] = 1
+    update["not"] = {"properties": {name: {"not": {}} for name in editable}}  # {"not": {}}: nothing is valid
+    schemas["CompletionUpdate"]["properties"]["completed"] = completed | {"description": "The value to set."}

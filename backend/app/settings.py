@@ -54,11 +54,16 @@ class Settings(DatabaseSettings):
     jwks_refetch_cooldown_seconds: float = Field(default=10.0, ge=0)
 
     cors_origins: Annotated[list[str], NoDecode] = ["http://localhost:3000", "http://127.0.0.1:3000"]
+    # Where clients reach this API: the OpenAPI document's `servers` entry (a generated client's default base URL).
+    public_url: str = Field(default="http://127.0.0.1:8000", pattern=r"^https?://[^/?#\s]+(/[^?#\s]*)?$")
     # Requests per user per minute on the task routes, counted in PostgreSQL so every API process shares the
     # count; 0 turns it off (the default: enable it in production, e.g. 120).
     rate_limit_per_minute: int = Field(default=0, ge=0)
     # A task is at most ~1.3 KB of JSON; 64 KiB leaves room for clients while capping abuse.
     max_body_bytes: int = Field(default=65536, ge=1024)
+    # A request body must have arrived this many seconds after its headers, or the answer is 408 and the
+    # connection is closed: a client trickling its body cannot hold a connection for minutes.
+    body_timeout_seconds: float = Field(default=10.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # How long the outcome of a request sent with Idempotency-Key is replayed to its repeats (the contract: >= 24 h).
     idempotency_key_ttl_seconds: int = Field(default=86400, ge=1)
@@ -85,6 +90,12 @@ class Settings(DatabaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        # Clients join it with paths that start with "/".
+        return value.rstrip("/")
 
     @field_validator("better_auth_jwks_url", "jwt_issuer", "jwt_audience", mode="before")
     @classmethod

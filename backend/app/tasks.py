@@ -8,7 +8,8 @@ an Idempotency-Key is remembered with the change itself.
 from functools import lru_cache
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request, Response
+from fastapi import APIRouter, Body, Depends, Path, Request, Response
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy import any_, case, func, insert, literal_column, not_
 from sqlalchemy.sql import ClauseElement
 from sqlmodel import bindparam, col, delete, select, update
@@ -18,7 +19,7 @@ from app.db import Database, DatabaseDep, Row
 from app.errors import PROBLEM_RESPONSES, ApiError
 from app.etags import Condition, IfMatchDep, IfNoneMatchDep, list_etag, task_etag
 from app.idempotency import IdempotencyKeyDep, run_once
-from app.models import CompletionUpdate, Task, TaskCreate, TaskRead, TaskUpdate
+from app.models import CompletionUpdate, Task, TaskCreate, TaskList, TaskRead, TaskUpdate
 from app.openapi import conditional_responses
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=PROBLEM_RESPONSES)
@@ -83,7 +84,17 @@ def _guarded(statement: ClauseElement) -> ClauseElement:
     return guarded
 
 
-async def task_id(id: str) -> int:
+async def task_id(
+    id: Annotated[
+        str,
+        Path(
+            description="The task's id. Anything that is not one (`abc`, `0`, `01`, past 2^63-1) is a 404, "
+            "like a task that does not exist: never a 400.",
+            # Read as text so that a bad id is a 404 (the contract), yet documented as what a client should send.
+            json_schema_extra={"type": "integer", "format": "int64", "minimum": 1, "maximum": _BIGINT_MAX},
+        ),
+    ],
+) -> int:
     """The `{id}` of the path. Anything that cannot be a task id is a 404, like a task that does not exist."""
     if not id.isascii() or not id.isdigit() or id.startswith("0") or int(id) > _BIGINT_MAX:
         raise ApiError(404, "Task was not found.")
@@ -137,9 +148,15 @@ async def _change(
 
 
 @router.get(
-    "", summary="List my tasks, newest first", response_model=list[TaskRead], responses=conditional_responses(304)
+    "",
+    operation_id="listTasks",
+    summary="List my tasks, newest first",
+    response_model=TaskList,
+    responses=conditional_responses(304),
 )
 async def list_tasks(owner: OwnerDep, db: DatabaseDep, response: Response, condition: IfNoneMatchDep) -> Any:
+    """All of the user's tasks, newest first, with an `ETag` for the whole list: send it back as `If-None-Match`
+    to get a 304 with no body while nothing in the list has changed."""
     rows = await db.run(LIST, {"owner": owner}, idempotent=True)
     etag = list_etag(rows)
     if condition is not None and condition.matches_weakly(etag):
@@ -151,6 +168,7 @@ async def list_tasks(owner: OwnerDep, db: DatabaseDep, response: Response, condi
 @router.post(
     "",
     status_code=201,
+    operation_id="createTask",
     summary="Create a task",
     response_model=TaskRead,
     responses=conditional_responses(409, 422, created=True),
@@ -158,6 +176,8 @@ async def list_tasks(owner: OwnerDep, db: DatabaseDep, response: Response, condi
 async def create_task(
     owner: OwnerDep, db: DatabaseDep, body: TaskCreate, request: Request, response: Response, key: IdempotencyKeyDep
 ) -> Row:
+    """Creates a task (`completed` is false unless sent) and answers 201 with it, its `Location` and `ETag`.
+    With an `Idempotency-Key`, a repeat of the same request gets this same answer back and creates nothing."""
     params = {"owner": owner, **body.model_dump()}
     if key is not None:
         rows = await run_once(db, CREATE, params, key=key, request=request, response=response, status=201)
@@ -169,10 +189,18 @@ async def create_task(
     return row
 
 
-@router.get("/{id}", summary="Get one task", response_model=TaskRead, responses=conditional_responses(304))
+@router.get(
+    "/{id}",
+    operation_id="getTask",
+    summary="Get one task",
+    response_model=TaskRead,
+    responses=conditional_responses(304),
+)
 async def get_task(
     owner: OwnerDep, task: TaskIdDep, db: DatabaseDep, response: Response, condition: IfNoneMatchDep
 ) -> Any:
+    """The task with its `ETag`; 304 with no body when `If-None-Match` names its current version. Another
+    user's task is a 404, exactly like a missing one."""
     rows = await db.run(GET, {"owner": owner, "id": task}, idempotent=True)
     if not rows:  # missing or someone else's: the same answer, so nothing leaks
         raise ApiError(404, f"Task {task} was not found.")
@@ -184,28 +212,41 @@ async def get_task(
 
 
 @router.put(
-    "/{id}", summary="Update some fields of a task", response_model=TaskRead, responses=conditional_responses(412)
+    "/{id}",
+    operation_id="updateTask",
+    summary="Update some fields of a task",
+    response_model=TaskRead,
+    responses=conditional_responses(412),
 )
 async def update_task(
     owner: OwnerDep, task: TaskIdDep, db: DatabaseDep, body: TaskUpdate, response: Response, condition: IfMatchDep
 ) -> Row:
+    """Changes the fields sent (at least one of `title`, `description`, `completed`) and keeps the others;
+    `"description": null` clears it. With `If-Match`, only if the task is still at that version (else 412)."""
     changes = body.changes()
     params = {"owner": owner, "id": task, **changes}
     return await _change(db, _update(frozenset(changes)), params, response, condition, idempotent=True)
 
 
 @router.delete(
-    "/{id}", summary="Delete a task (returns it)", response_model=TaskRead, responses=conditional_responses(412)
+    "/{id}",
+    operation_id="deleteTask",
+    summary="Delete a task (returns it)",
+    response_model=TaskRead,
+    responses=conditional_responses(412),
 )
 async def delete_task(
     owner: OwnerDep, task: TaskIdDep, db: DatabaseDep, response: Response, condition: IfMatchDep
 ) -> Row:
+    """Deletes the task and answers with it as it was. With `If-Match`, only if nobody changed it since (else 412).
+    A second delete is a 404."""
     # Not repeated: if the first attempt deleted the row, a repeat would wrongly answer 404.
     return await _change(db, DELETE, {"owner": owner, "id": task}, response, condition, idempotent=False)
 
 
 @router.patch(
     "/{id}/complete",
+    operation_id="completeTask",
     summary="Toggle completion, or set it with a body",
     response_model=TaskRead,
     responses=conditional_responses(409, 412, 422),
@@ -220,6 +261,11 @@ async def complete_task(
     key: IdempotencyKeyDep,
     body: Annotated[CompletionUpdate | None, Body()] = None,
 ) -> Row:
+    """No body (or `{}`) toggles `completed` atomically: two concurrent toggles give back the original value.
+    `{"completed": true|false}` sets it (safe to repeat). A toggle is made safe to repeat by an `Idempotency-Key`;
+    `If-Match` makes either conditional (else 412)."""
+    if body is None and await request.body():  # JSON `null`: FastAPI reads it as no body; it is not an object
+        raise RequestValidationError([{"type": "model_type", "loc": ("body",), "msg": "not an object", "input": None}])
     target = body.completed if body is not None else None
     params: dict[str, Any] = {"owner": owner, "id": task}
     if target is None:  # a toggle is not safe to repeat: only with a key (then a repeat is a replay)

@@ -29,7 +29,7 @@ req = pytest.mark.req
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "320"))  # per operation: ~2,000 cases over the 8 operations
 FUZZ_USER = f"fuzz_{secrets.token_hex(6)}"
-POOL: list[str] = []  # the fuzz user's task ids, made by the `live` fixture
+POOL: list[int] = []  # the fuzz user's task ids, made by the `live` fixture
 GENERATED: Counter[str] = Counter()  # operation → cases sent
 STATUSES: Counter[int] = Counter()
 _FRESH = itertools.count()  # status → answers, to show most cases reach the handlers
@@ -49,14 +49,19 @@ _acceptance = schema.config.checks.positive_data_acceptance
 _acceptance.expected_statuses = [*_acceptance.expected_statuses, "412"]
 
 
+def _is_task_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value < 2**63
+
+
 @schema.hook
 def flatmap_path_parameters(context: schemathesis.HookContext, path_parameters: dict[str, Any]) -> Any:
     """Nine cases in ten on the fuzz user's own path, and most ids one of the user's tasks; the rest keep the
-    generated values (a foreign path is a 403, a junk id a 404)."""
+    generated values (a foreign path is a 403, a valid but unknown id a 404). An id the document forbids (`abc`,
+    0, past int64) is kept as drawn: swapping it for a real one would turn a negative case into a positive one."""
     if not path_parameters or "user_id" not in path_parameters:
         return st.just(path_parameters)
     user = st.sampled_from([FUZZ_USER] * 9 + [path_parameters["user_id"]])
-    if "id" not in path_parameters:
+    if "id" not in path_parameters or not _is_task_id(path_parameters["id"]):
         return user.map(lambda owner: path_parameters | {"user_id": owner})
     # Drawn by index when the case is made: the pool is filled by the fixture, after this module is imported.
     task = st.integers(0, 9).flatmap(
@@ -81,7 +86,7 @@ def live(client: httpx.Client) -> Iterator[str]:
     """The suite's live server, with 40 tasks of the fuzz user to aim at (deletes use some up: then a 404)."""
     auth = bearer(make_token(FUZZ_USER))
     POOL[:] = [
-        str(client.post(f"/api/{FUZZ_USER}/tasks", json={"title": f"fuzz {n}"}, headers=auth).json()["id"])
+        client.post(f"/api/{FUZZ_USER}/tasks", json={"title": f"fuzz {n}"}, headers=auth).json()["id"]
         for n in range(40)
     ]
     started = time.monotonic()

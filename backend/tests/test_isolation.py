@@ -65,7 +65,7 @@ def test_the_path_user_must_match_the_token_even_for_reads(client: httpx.Client,
     assert str(victim_task["id"]) not in response.json()["detail"]
 
 
-@req("C-TASK-6", "FR-013")
+@req("C-TASK-6", "FR-013", "SDK-2")  # the document says integer >= 1; anything else is still a 404, never a 400
 @pytest.mark.parametrize(
     "bad_id", ["abc", "0", "-1", "99999999999999999999", "9223372036854775808", "1.5", "01", "%20"]
 )

@@ -1,7 +1,13 @@
 """The published contract: /docs and /openapi.json describe every route, its errors and its bearer auth."""
 
+from typing import Any
+
 import httpx
+import jsonschema_rs
 import pytest
+
+from app.main import create_app
+from tests.conftest import make_settings
 
 req = pytest.mark.req
 
@@ -64,3 +70,105 @@ def test_openapi_describes_the_safe_retry_headers_and_answers(client: httpx.Clie
     assert key["schema"]["type"] == "string"  # never null: a header is a string or absent
     assert key["schema"]["maxLength"] == 255
     assert key["schema"]["pattern"] == "^[\\x21-\\x7e]{1,255}$"
+
+
+OPERATION_IDS = {"listTasks", "createTask", "getTask", "updateTask", "completeTask", "deleteTask", "health", "ready"}
+BEARER: list[dict[str, list[str]]] = [{"HTTPBearer": []}]
+
+
+def _operations(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(f"{method.upper()} {path}", op) for path, ops in spec["paths"].items() for method, op in ops.items()]
+
+
+@req("SDK-1")
+def test_the_document_names_describes_and_secures_every_operation(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    operations = _operations(spec)
+    assert {op["operationId"] for _, op in operations} == OPERATION_IDS
+    assert all(op["summary"] and op["description"] for _, op in operations)
+    assert {tag["name"]: bool(tag["description"]) for tag in spec["tags"]} == {"tasks": True, "health": True}
+    assert {"description", "contact", "license"} <= set(spec["info"])
+    assert spec["servers"] == [{"url": "http://127.0.0.1:8000", "description": "This deployment (setting PUBLIC_URL)"}]
+    assert spec["security"] == BEARER  # at the root; the probes switch it off
+    security = {where: op["security"] for where, op in operations}
+    assert security == {where: [] if "/health" in where else BEARER for where in security}
+    assert spec["components"]["securitySchemes"]["HTTPBearer"]["bearerFormat"] == "JWT"
+
+
+@req("SDK-1")
+def test_servers_come_from_the_public_url_setting(app_database_url: str) -> None:
+    settings = make_settings(app_database_url, public_url="https://todo.example.org/")
+    assert create_app(settings).openapi()["servers"][0]["url"] == "https://todo.example.org"
+
+
+@req("SDK-2")
+def test_bodies_ids_and_problems_are_typed_for_generators(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    # An object with optional fields, which generators turn into a model (a top-level anyOf they cannot).
+    update = schemas["TaskUpdate"]
+    assert (update["type"], update["minProperties"], "anyOf" in update, "required" in update) == (
+        "object",
+        1,
+        False,
+        False,
+    )
+    assert "At least one of" in update["description"]
+    # The PATCH body: a plain reference, not required (an `anyOf [$ref, null]` titled "Body" generates badly).
+    complete = spec["paths"]["/api/{user_id}/tasks/{id}/complete"]["patch"]["requestBody"]
+    assert (complete.get("required"), complete["content"]["application/json"]["schema"]) == (
+        None,
+        {"$ref": "#/components/schemas/CompletionUpdate"},
+    )
+    for where, operation in _operations(spec):
+        ids = [
+            p["schema"] | {"404": "404" in p["description"]}
+            for p in operation.get("parameters", [])
+            if p["name"] == "id"
+        ]
+        integer = {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1, "404": True}
+        assert all(id_schema.items() >= integer.items() for id_schema in ids), where
+        for status, response in operation["responses"].items():
+            for media in response.get("content", {}).values():
+                assert list(media["schema"]) == ["$ref"], (where, status)  # named, never "Response List Tasks ..."
+    assert spec["paths"]["/api/{user_id}/tasks"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ] == {"$ref": "#/components/schemas/TaskList"}
+    problem = schemas["Problem"]
+    assert problem["properties"]["errors"]["type"] == "array"  # not nullable: absent when there are none
+    assert "errors" not in problem["required"]
+    # No default in a request schema: openapi-typescript would make such a field required.
+    assert [name for name in ("TaskCreate", "TaskUpdate", "CompletionUpdate") if "default" in str(schemas[name])] == []
+
+
+# Headers every answer with this status carries, besides X-Request-ID (every answer has that).
+STATUS_HEADERS = {
+    "201": {"ETag", "Location"},
+    "304": {"ETag"},
+    "401": {"WWW-Authenticate"},
+    "409": {"Retry-After"},
+    "412": {"ETag"},
+    "429": {"Retry-After"},
+    "503": {"Retry-After"},
+}
+
+
+@req("SDK-3")
+def test_every_response_documents_its_headers_and_every_operation_has_examples(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    components = spec["components"]
+    for where, operation in _operations(spec):
+        assert all("example" in parameter for parameter in operation.get("parameters", [])), where
+        if "requestBody" in operation:
+            assert operation["requestBody"]["content"]["application/json"]["examples"], where
+        for status, response in operation["responses"].items():
+            declared = set(response["headers"])
+            expected = STATUS_HEADERS.get(status, set()) | {"X-Request-ID"}
+            if status == "200" and where.split()[1].startswith("/api/"):
+                expected.add("ETag")
+            assert expected <= declared, (where, status)
+            for media in response.get("content", {}).values():
+                validator = jsonschema_rs.Draft202012Validator(media["schema"] | {"components": components})
+                assert media["examples"], (where, status)
+                for example in media["examples"].values():  # each valid against its own schema
+                    assert validator.is_valid(example["value"]), (where, status, example)

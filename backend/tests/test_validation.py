@@ -111,8 +111,10 @@ def test_invalid_updates_are_400_and_change_nothing(
     assert client.get(f"/api/{user}/tasks/{task['id']}", headers=auth).json() == task
 
 
-@req("FR-011", "C-TASK-5", "C-ERR-2")
-@pytest.mark.parametrize("raw", [b'{"completed": "yes"}', b'{"completed": null}', b"[true]", b"{bad json"])
+@req("FR-011", "C-TASK-5", "C-ERR-2", "SDK-2")
+@pytest.mark.parametrize(
+    "raw", [b'{"completed": "yes"}', b'{"completed": null}', b"[true]", b"{bad json", b"null", b" null "]
+)
 def test_invalid_completion_bodies_are_400(
     client: httpx.Client, user: str, auth: dict[str, str], create_task: Any, raw: bytes
 ) -> None:

@@ -30,7 +30,7 @@ async function fill(page: Page) {
 test.describe("desktop", () => {
   test.use(DESKTOP);
 
-  test("no serious or critical axe violation on any screen, light or dark [FE-8, FE-13]", async ({ page }) => {
+  test("no serious or critical axe violation on any screen, light or dark [UI-1, UI-6]", async ({ page }) => {
     await page.goto(stack.web);
     await expect(page.getByRole("form", { name: "Sign in" })).toBeVisible();
     await check(page, "sign in", "sign-in-desktop");
@@ -69,7 +69,7 @@ test.describe("desktop", () => {
 test.describe("phone", () => {
   test.use({ ...PHONE, deviceScaleFactor: 2 }); // sharp screenshots for the README
 
-  test("the task page on a phone, light and dark: no serious or critical axe violation [FE-8, FE-13]", async ({ page }) => {
+  test("the task page on a phone, light and dark: no serious or critical axe violation [UI-1, UI-6]", async ({ page }) => {
     await page.goto(stack.web);
     await check(page, "sign in", "sign-in-phone");
     await signUp(page, stack.web, "Rosa");

@@ -6,7 +6,7 @@ import { addForm, addTask, expectAccessible, expectSettled, items, row, signUp }
 
 const isAdd = (request: Request) => request.method() === "POST" && /\/api\/[^/]+\/tasks$/.test(request.url());
 
-test("double-clicking Add makes one task, shown as saving until the API has it [FE-9]", async ({ page }) => {
+test("double-clicking Add makes one task, shown as saving until the API has it [UI-2]", async ({ page }) => {
   await signUp(page, stack.web, "Dora");
   const posts: Request[] = [];
   page.on("request", (request) => isAdd(request) && posts.push(request));
@@ -34,7 +34,7 @@ test("double-clicking Add makes one task, shown as saving until the API has it [
   await expect(row(page, "Pay rent")).toHaveCount(1);
 });
 
-test("an add whose answer was lost is sent again with the same Idempotency-Key: the API makes one task [FE-9]", async ({
+test("an add whose answer was lost is sent again with the same Idempotency-Key: the API makes one task [UI-2]", async ({
   page,
 }) => {
   await signUp(page, stack.web, "Eve");
@@ -69,7 +69,7 @@ test("an add whose answer was lost is sent again with the same Idempotency-Key: 
   expect(new Set(keys).size).toBe(2);
 });
 
-test("two tabs edit one task: the later save is refused (412) and says so; reload or keep editing, never a silent overwrite [FE-10]", async ({
+test("two tabs edit one task: the later save is refused (412) and says so; reload or keep editing, never a silent overwrite [UI-3]", async ({
   context,
 }) => {
   const first = await context.newPage();

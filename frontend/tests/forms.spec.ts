@@ -7,7 +7,7 @@ import { addForm, addTask, expectNoSideways, expectTouchTarget, PASSWORD, row, s
 test.describe("at 320 px", () => {
   test.use(SMALL_PHONE);
 
-  test("a 200-character word wraps; nothing scrolls sideways; every button stays on screen [FE-8]", async ({ page }) => {
+  test("a 200-character word wraps; nothing scrolls sideways; every button stays on screen [UI-1]", async ({ page }) => {
     await page.goto(stack.web);
     await expectNoSideways(page);
     await signUp(page, stack.web, "Kim");
@@ -39,7 +39,7 @@ test.describe("at 320 px", () => {
   });
 });
 
-test("the limits: a count beside each field; too long or empty is explained before sending, and nothing is cut [FE-8, FE-14]", async ({
+test("the limits: a count beside each field; too long or empty is explained before sending, and nothing is cut [UI-1, UI-7]", async ({
   page,
 }) => {
   await signUp(page, stack.web, "Lee");
@@ -83,7 +83,7 @@ test("the limits: a count beside each field; too long or empty is explained befo
   expect(posts).toHaveLength(1);
 });
 
-test("sign-in and sign-up errors in plain words; switching forms clears them; the new password is a new-password [FE-14]", async ({
+test("sign-in and sign-up errors in plain words; switching forms clears them; the new password is a new-password [UI-7]", async ({
   page,
 }) => {
   await page.goto(stack.web);

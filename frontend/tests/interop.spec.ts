@@ -81,7 +81,9 @@ test.describe("JWKS mode: Better Auth's jwt plugin signs, the API fetches the fr
     const { header, claims } = decode(tokenA);
     expect(header.alg).toBe("EdDSA");
     expect(typeof header.kid).toBe("string");
-    expect(claims).toMatchObject({ sub: a.id, id: a.id, email: a.email, iss: stack.webJwks, aud: stack.webJwks });
+    expect(claims).toMatchObject({ sub: a.id, iss: stack.webJwks, aud: stack.webJwks });
+    expect(claims).not.toHaveProperty("email"); // the user id is all the API needs: no personal data in tokens
+    expect(claims).not.toHaveProperty("name");
   });
 
   test("in jwks mode the frontend's /api/token hands out the plugin's token [FE-3]", async ({ request }) => {

@@ -16,7 +16,7 @@ test("the page is sent with headers that forbid framing and sniffing [FE-7]", as
   }
 });
 
-test("a favicon, and the landing page says what the app is for [FE-8]", async ({ page, request }) => {
+test("a favicon, and the landing page says what the app is for [UI-1]", async ({ page, request }) => {
   const icon = await request.get(`${stack.web}/favicon.ico`);
   expect(icon.status()).toBe(200);
   expect(icon.headers()["content-type"]).toBe("image/x-icon");
@@ -39,7 +39,7 @@ for (const [device, options] of devices) {
   test.describe(device, () => {
     test.use(options);
     for (const [mode, web] of modes) {
-      test(`sign up, add, toggle, edit, delete, filter, sign out; a second user starts empty (${mode}, ${device}) [FE-1, FE-4, FE-8, FE-12]`, async ({
+      test(`sign up, add, toggle, edit, delete, filter, sign out; a second user starts empty (${mode}, ${device}) [FE-1, FE-4, UI-1, UI-5]`, async ({
         page,
       }) => {
         const width = options.viewport.width;

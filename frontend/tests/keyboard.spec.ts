@@ -13,7 +13,7 @@ async function tabTo(page: Page, target: Locator, limit = 25, key = "Tab") {
   await expect(target).toBeFocused();
 }
 
-test("keyboard only: sign up, add, toggle, edit, cancel, delete and undo, filter, clear completed, sign out [FE-12, FE-13]", async ({
+test("keyboard only: sign up, add, toggle, edit, cancel, delete and undo, filter, clear completed, sign out [UI-5, UI-6]", async ({
   page,
 }) => {
   await page.goto(stack.web);
@@ -87,7 +87,7 @@ test("keyboard only: sign up, add, toggle, edit, cancel, delete and undo, filter
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
 });
 
-test("double-click a title to edit; toggling in a filtered view moves focus to the next task [FE-12]", async ({ page }) => {
+test("double-click a title to edit; toggling in a filtered view moves focus to the next task [UI-5]", async ({ page }) => {
   await signUp(page, stack.web, "Pia");
   await addTask(page, "Read book");
   await addTask(page, "Go running");
@@ -104,7 +104,7 @@ test("double-click a title to edit; toggling in a filtered view moves focus to t
   await expect(page.getByLabel("Done: Read book")).toBeFocused();
 });
 
-test("delete with undo: Undo brings the task back as it was; without it the deletion stands [FE-12]", async ({ page }) => {
+test("delete with undo: Undo brings the task back as it was; without it the deletion stands [UI-5]", async ({ page }) => {
   await signUp(page, stack.web, "Quinn");
   await addTask(page, "Old task", "with details");
   await addTask(page, "Done task");

@@ -13,7 +13,7 @@ test.describe.configure({ timeout: 120_000 });
 // Once a server is back, the page's next automatic try is at most 30 s away (its backoff: 1, 2, 4, 8, 15, 30 s).
 const BACK = 45_000;
 
-test("the API dies while an add is typed: the task stays on screen, unsaved, and is saved by itself when it is back [FE-9, FE-11]", async ({
+test("the API dies while an add is typed: the task stays on screen, unsaved, and is saved by itself when it is back [UI-2, UI-4]", async ({
   page,
 }) => {
   await signUp(page, stack.web, "Gus");
@@ -46,7 +46,7 @@ test("the API dies while an add is typed: the task stays on screen, unsaved, and
   await expect(items(page)).toHaveText([/Buy bread.*wholemeal/, /Water plants/]);
 });
 
-test("the API dies while a task is edited: the editor keeps the text, Save works once it is back [FE-9, FE-11]", async ({ page }) => {
+test("the API dies while a task is edited: the editor keeps the text, Save works once it is back [UI-2, UI-4]", async ({ page }) => {
   await signUp(page, stack.web, "Hana");
   await addTask(page, "Write report", "Q3");
   await page.getByRole("button", { name: "Edit Write report" }).click();
@@ -76,7 +76,7 @@ test("the API dies while a task is edited: the editor keeps the text, Save works
 test.describe("on a phone, in jwks mode", () => {
   test.use(PHONE);
 
-  test("a reload while the API is down: a clear state, counting down to the next try, and recovery by itself [FE-11, FE-13]", async ({
+  test("a reload while the API is down: a clear state, counting down to the next try, and recovery by itself [UI-4, UI-6]", async ({
     page,
   }) => {
     await signUp(page, stack.webJwks, "Ivo");
@@ -102,7 +102,7 @@ test.describe("on a phone, in jwks mode", () => {
   });
 });
 
-test("the database is down: the page says the server is in trouble, never that you are signed out, and recovers [FE-11, FE-13]", async ({
+test("the database is down: the page says the server is in trouble, never that you are signed out, and recovers [UI-4, UI-6]", async ({
   page,
 }) => {
   await signUp(page, stack.web, "Jo");

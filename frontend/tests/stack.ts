@@ -55,11 +55,13 @@ export async function frontendToken(request: APIRequestContext, web: string, use
   return body.token;
 }
 
-/** Better Auth's jwt plugin endpoint (/api/auth/token). */
+/** The jwt plugin's token, from a jwks-mode frontend's /api/token (the plugin's own /api/auth/token is closed). */
 export async function pluginToken(request: APIRequestContext, web: string, user: User): Promise<string> {
-  const response = await request.get(`${web}/api/auth/token`, { headers: { Cookie: user.cookie } });
+  const response = await request.get(`${web}/api/token`, { headers: { Cookie: user.cookie } });
   expect(response.status()).toBe(200);
-  return (await response.json()).token;
+  const body = await response.json();
+  expect(body.mode).toBe("jwks");
+  return body.token;
 }
 
 export function decode(token: string): { header: Record<string, unknown>; claims: Record<string, unknown> } {

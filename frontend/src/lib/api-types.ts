@@ -8,11 +8,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List my tasks, newest first */
-        get: operations["list_tasks_api__user_id__tasks_get"];
+        /**
+         * List my tasks, newest first
+         * @description All of the user's tasks, newest first, with an `ETag` for the whole list: send it back as `If-None-Match`
+         *     to get a 304 with no body while nothing in the list has changed.
+         */
+        get: operations["listTasks"];
         put?: never;
-        /** Create a task */
-        post: operations["create_task_api__user_id__tasks_post"];
+        /**
+         * Create a task
+         * @description Creates a task (`completed` is false unless sent) and answers 201 with it, its `Location` and `ETag`.
+         *     With an `Idempotency-Key`, a repeat of the same request gets this same answer back and creates nothing.
+         */
+        post: operations["createTask"];
         delete?: never;
         options?: never;
         head?: never;
@@ -26,13 +34,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get one task */
-        get: operations["get_task_api__user_id__tasks__id__get"];
-        /** Update some fields of a task */
-        put: operations["update_task_api__user_id__tasks__id__put"];
+        /**
+         * Get one task
+         * @description The task with its `ETag`; 304 with no body when `If-None-Match` names its current version. Another
+         *     user's task is a 404, exactly like a missing one.
+         */
+        get: operations["getTask"];
+        /**
+         * Update some fields of a task
+         * @description Changes the fields sent (at least one of `title`, `description`, `completed`) and keeps the others;
+         *     `"description": null` clears it. With `If-Match`, only if the task is still at that version (else 412).
+         */
+        put: operations["updateTask"];
         post?: never;
-        /** Delete a task (returns it) */
-        delete: operations["delete_task_api__user_id__tasks__id__delete"];
+        /**
+         * Delete a task (returns it)
+         * @description Deletes the task and answers with it as it was. With `If-Match`, only if nobody changed it since (else 412).
+         *     A second delete is a 404.
+         */
+        delete: operations["deleteTask"];
         options?: never;
         head?: never;
         patch?: never;
@@ -51,8 +71,13 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Toggle completion, or set it with a body */
-        patch: operations["complete_task_api__user_id__tasks__id__complete_patch"];
+        /**
+         * Toggle completion, or set it with a body
+         * @description No body (or `{}`) toggles `completed` atomically: two concurrent toggles give back the original value.
+         *     `{"completed": true|false}` sets it (safe to repeat). A toggle is made safe to repeat by an `Idempotency-Key`;
+         *     `If-Match` makes either conditional (else 412).
+         */
+        patch: operations["completeTask"];
         trace?: never;
     };
     "/health": {
@@ -62,8 +87,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: the process answers (no database call) */
-        get: operations["health_health_get"];
+        /**
+         * Liveness: the process answers (no database call)
+         * @description 200 while the process can answer HTTP at all. It never touches the database, so an orchestrator does not
+         *     restart a healthy process during a database outage (that is what `ready` reports).
+         */
+        get: operations["health"];
         put?: never;
         post?: never;
         delete?: never;
@@ -79,8 +108,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers */
-        get: operations["ready_health_ready_get"];
+        /**
+         * Readiness: the database answers
+         * @description 200 when a query reaches the database within `DB_TIMEOUT_SECONDS`; otherwise 503 with `Retry-After`, so a
+         *     load balancer stops sending traffic here until the database is back.
+         */
+        get: operations["ready"];
         put?: never;
         post?: never;
         delete?: never;
@@ -98,36 +131,84 @@ export interface components {
          * @description Optional PATCH /complete body: {"completed": bool} sets; no body or {} toggles.
          */
         CompletionUpdate: {
-            /** Completed */
+            /**
+             * Completed
+             * @description The value to set.
+             */
             completed?: boolean;
         };
-        /** FieldError */
+        /**
+         * FieldError
+         * @description One invalid field of a 400.
+         */
         FieldError: {
-            /** Field */
+            /**
+             * Field
+             * @description The field's name (`body` for the body as a whole, e.g. malformed JSON).
+             */
             field: string;
-            /** Message */
+            /**
+             * Message
+             * @description What is wrong with it, for a developer.
+             */
             message: string;
+        };
+        /** Liveness */
+        Liveness: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
         };
         /**
          * Problem
          * @description RFC 9457 problem details: the body of every error response.
          */
         Problem: {
-            /** Detail */
+            /**
+             * Detail
+             * @description What went wrong with this request, in words.
+             */
             detail: string;
-            /** Errors */
-            errors?: components["schemas"]["FieldError"][] | null;
-            /** Instance */
+            /**
+             * Errors
+             * @description Only on a 400 for invalid input: one entry per invalid field.
+             */
+            errors?: components["schemas"]["FieldError"][];
+            /**
+             * Instance
+             * @description The path of the request that failed.
+             */
             instance: string;
-            /** Status */
+            /**
+             * Request Id
+             * @description Only on a 500: quote it when reporting the failure (also sent as `X-Request-ID`).
+             */
+            request_id?: string;
+            /**
+             * Status
+             * @description The HTTP status code, repeated.
+             */
             status: number;
-            /** Title */
+            /**
+             * Title
+             * @description The HTTP status phrase, e.g. `Not Found`.
+             */
             title: string;
             /**
              * Type
-             * @default about:blank
+             * @description A URI for the kind of problem; `about:blank` means: see `title` and `status`.
              */
-            type?: string;
+            type: string;
+        };
+        /** Readiness */
+        Readiness: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ready";
         };
         /**
          * TaskCreate
@@ -136,10 +217,13 @@ export interface components {
         TaskCreate: {
             /**
              * Completed
-             * @default false
+             * @description False when not sent.
              */
             completed?: boolean;
-            /** Description */
+            /**
+             * Description
+             * @description Up to 1000 characters; null when not sent.
+             */
             description?: string | null;
             /**
              * Title
@@ -147,6 +231,11 @@ export interface components {
              */
             title: string;
         };
+        /**
+         * TaskList
+         * @description The user's tasks, newest first.
+         */
+        TaskList: components["schemas"]["TaskRead"][];
         /** TaskRead */
         TaskRead: {
             /** Completed */
@@ -172,19 +261,22 @@ export interface components {
         };
         /**
          * TaskUpdate
-         * @description PUT body: any non-empty subset of the editable fields; fields not sent stay as they are.
+         * @description PUT body: any non-empty subset of the editable fields; fields not sent stay as they are. At least one of title, description and completed must be sent.
          */
         TaskUpdate: {
             /** Completed */
             completed?: boolean;
-            /** Description */
+            /**
+             * Description
+             * @description Up to 1000 characters; null clears it.
+             */
             description?: string | null;
             /**
              * Title
              * @description 1-200 characters once surrounding whitespace is trimmed (stored trimmed); no NUL.
              */
             title?: string;
-        } | unknown | unknown | unknown;
+        };
     };
     responses: never;
     parameters: never;
@@ -194,36 +286,59 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    list_tasks_api__user_id__tasks_get: {
+    listTasks: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`. */
+                /**
+                 * @description Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`.
+                 * @example "17.1"
+                 */
                 "If-None-Match"?: string;
             };
             path: {
+                /**
+                 * @description The user whose tasks these are: the token's own user id (else 403).
+                 * @example alice
+                 */
                 user_id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The user's tasks, newest first (an empty list when there are none) */
             200: {
                 headers: {
-                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
-                    ETag?: string;
+                    /**
+                     * @description The current version of the task (of the whole list, on the list). Send it back as `If-None-Match` (GET) or `If-Match` (PUT, PATCH, DELETE).
+                     * @example "17.1"
+                     */
+                    ETag: string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TaskRead"][];
+                    "application/json": components["schemas"]["TaskList"];
                 };
             };
             /** @description Not Modified: If-None-Match matched the current version (no body) */
             304: {
                 headers: {
-                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
-                    ETag?: string;
+                    /**
+                     * @description The current version of the task (of the whole list, on the list). Send it back as `If-None-Match` (GET) or `If-Match` (PUT, PATCH, DELETE).
+                     * @example "17.1"
+                     */
+                    ETag: string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -231,6 +346,11 @@ export interface operations {
             /** @description Malformed JSON, or invalid fields (see `errors`) */
             400: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -240,6 +360,16 @@ export interface operations {
             /** @description Missing, malformed, badly signed or expired token */
             401: {
                 headers: {
+                    /**
+                     * @description The Bearer challenge (RFC 6750): `Bearer`, with `error="invalid_token"` when a token was sent.
+                     * @example Bearer error="invalid_token", error_description="The token has expired."
+                     */
+                    "WWW-Authenticate": string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -249,6 +379,11 @@ export interface operations {
             /** @description The path's user id is not the token's */
             403: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -258,6 +393,11 @@ export interface operations {
             /** @description No such task for this user (or an id that cannot exist) */
             404: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -267,6 +407,11 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -276,6 +421,16 @@ export interface operations {
             /** @description Too many requests for this user (when RATE_LIMIT_PER_MINUTE is set); see `Retry-After` */
             429: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -285,6 +440,11 @@ export interface operations {
             /** @description Unexpected failure (carries a request id) */
             500: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -294,6 +454,16 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -302,14 +472,21 @@ export interface operations {
             };
         };
     };
-    create_task_api__user_id__tasks_post: {
+    createTask: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes the request safe to repeat: a repeat with the same key and the same request within 24 h gets the first response again (`Idempotent-Replayed: true`) and nothing runs twice. 1-255 printable ASCII characters; a new random one (e.g. a UUID) per intended change. */
+                /**
+                 * @description Makes the request safe to repeat: a repeat with the same key and the same request within 24 h gets the first response again (`Idempotent-Replayed: true`) and nothing runs twice. 1-255 printable ASCII characters; a new random one (e.g. a UUID) per intended change.
+                 * @example 6f1c2a0e-3b7d-4c4e-9a51-0d2f8e7b9c13
+                 */
                 "Idempotency-Key"?: string;
             };
             path: {
+                /**
+                 * @description The user whose tasks these are: the token's own user id (else 403).
+                 * @example alice
+                 */
                 user_id: string;
             };
             cookie?: never;
@@ -320,15 +497,29 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description The created task */
             201: {
                 headers: {
-                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
-                    ETag?: string;
-                    /** @description `true` when this is the stored answer to an earlier request. */
-                    "Idempotent-Replayed"?: string;
-                    /** @description The new task's URL. */
-                    Location?: string;
+                    /**
+                     * @description The current version of the task (of the whole list, on the list). Send it back as `If-None-Match` (GET) or `If-Match` (PUT, PATCH, DELETE).
+                     * @example "17.1"
+                     */
+                    ETag: string;
+                    /**
+                     * @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.
+                     * @example true
+                     */
+                    "Idempotent-Replayed"?: "true";
+                    /**
+                     * @description The new task's URL (a path on this server).
+                     * @example /api/alice/tasks/17
+                     */
+                    Location: string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -338,6 +529,11 @@ export interface operations {
             /** @description Malformed JSON, or invalid fields (see `errors`) */
             400: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -347,6 +543,16 @@ export interface operations {
             /** @description Missing, malformed, badly signed or expired token */
             401: {
                 headers: {
+                    /**
+                     * @description The Bearer challenge (RFC 6750): `Bearer`, with `error="invalid_token"` when a token was sent.
+                     * @example Bearer error="invalid_token", error_description="The token has expired."
+                     */
+                    "WWW-Authenticate": string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -356,6 +562,11 @@ export interface operations {
             /** @description The path's user id is not the token's */
             403: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -365,6 +576,11 @@ export interface operations {
             /** @description No such task for this user (or an id that cannot exist) */
             404: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -374,8 +590,16 @@ export interface operations {
             /** @description A request with this Idempotency-Key is still running; retry after `Retry-After` seconds */
             409: {
                 headers: {
-                    /** @description Seconds to wait before repeating the request. */
-                    "Retry-After"?: string;
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -385,6 +609,11 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -394,6 +623,11 @@ export interface operations {
             /** @description This Idempotency-Key was already used for a different request */
             422: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -403,6 +637,16 @@ export interface operations {
             /** @description Too many requests for this user (when RATE_LIMIT_PER_MINUTE is set); see `Retry-After` */
             429: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -412,6 +656,11 @@ export interface operations {
             /** @description Unexpected failure (carries a request id) */
             500: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -421,6 +670,16 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -429,26 +688,45 @@ export interface operations {
             };
         };
     };
-    get_task_api__user_id__tasks__id__get: {
+    getTask: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`. */
+                /**
+                 * @description Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`.
+                 * @example "17.1"
+                 */
                 "If-None-Match"?: string;
             };
             path: {
+                /**
+                 * @description The user whose tasks these are: the token's own user id (else 403).
+                 * @example alice
+                 */
                 user_id: string;
-                id: string;
+                /**
+                 * @description The task's id. Anything that is not one (`abc`, `0`, `01`, past 2^63-1) is a 404, like a task that does not exist: never a 400.
+                 * @example 17
+                 */
+                id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The task */
             200: {
                 headers: {
-                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
-                    ETag?: string;
+                    /**
+                     * @description The current version of the task (of the whole list, on the list). Send it back as `If-None-Match` (GET) or `If-Match` (PUT, PATCH, DELETE).
+                     * @example "17.1"
+                     */
+                    ETag: string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -458,8 +736,16 @@ export interface operations {
             /** @description Not Modified: If-None-Match matched the current version (no body) */
             304: {
                 headers: {
-                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
-                    ETag?: string;
+                    /**
+                     * @description The current version of the task (of the whole list, on the list). Send it back as `If-None-Match` (GET) or `If-Match` (PUT, PATCH, DELETE).
+                     * @example "17.1"
+                     */
+                    ETag: string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -467,6 +753,11 @@ export interface operations {
             /** @description Malformed JSON, or invalid fields (see `errors`) */
             400: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -476,6 +767,16 @@ export interface operations {
             /** @description Missing, malformed, badly signed or expired token */
             401: {
                 headers: {
+                    /**
+                     * @description The Bearer challenge (RFC 6750): `Bearer`, with `error="invalid_token"` when a token was sent.
+                     * @example Bearer error="invalid_token", error_description="The token has expired."
+                     */
+                    "WWW-Authenticate": string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -485,6 +786,11 @@ export interface operations {
             /** @description The path's user id is not the token's */
             403: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -494,6 +800,11 @@ export interface operations {
             /** @description No such task for this user (or an id that cannot exist) */
             404: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -503,6 +814,11 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -512,6 +828,16 @@ export interface operations {
             /** @description Too many requests for this user (when RATE_LIMIT_PER_MINUTE is set); see `Retry-After` */
             429: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -521,6 +847,11 @@ export interface operations {
             /** @description Unexpected failure (carries a request id) */
             500: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -530,6 +861,16 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -538,16 +879,27 @@ export interface operations {
             };
         };
     };
-    update_task_api__user_id__tasks__id__put: {
+    updateTask: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes. */
+                /**
+                 * @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes.
+                 * @example "17.1"
+                 */
                 "If-Match"?: string;
             };
             path: {
+                /**
+                 * @description The user whose tasks these are: the token's own user id (else 403).
+                 * @example alice
+                 */
                 user_id: string;
-                id: string;
+                /**
+                 * @description The task's id. Anything that is not one (`abc`, `0`, `01`, past 2^63-1) is a 404, like a task that does not exist: never a 400.
+                 * @example 17
+                 */
+                id: number;
             };
             cookie?: never;
         };
@@ -557,11 +909,19 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description The task after the change */
             200: {
                 headers: {
-                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
-                    ETag?: string;
+                    /**
+                     * @description The current version of the task (of the whole list, on the list). Send it back as `If-None-Match` (GET) or `If-Match` (PUT, PATCH, DELETE).
+                     * @example "17.1"
+                     */
+                    ETag: string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -571,6 +931,11 @@ export interface operations {
             /** @description Malformed JSON, or invalid fields (see `errors`) */
             400: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -580,6 +945,16 @@ export interface operations {
             /** @description Missing, malformed, badly signed or expired token */
             401: {
                 headers: {
+                    /**
+                     * @description The Bearer challenge (RFC 6750): `Bearer`, with `error="invalid_token"` when a token was sent.
+                     * @example Bearer error="invalid_token", error_description="The token has expired."
+                     */
+                    "WWW-Authenticate": string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -589,6 +964,11 @@ export interface operations {
             /** @description The path's user id is not the token's */
             403: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -598,6 +978,11 @@ export interface operations {
             /** @description No such task for this user (or an id that cannot exist) */
             404: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -607,8 +992,16 @@ export interface operations {
             /** @description If-Match named no current version of the task: nothing was changed */
             412: {
                 headers: {
-                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
-                    ETag?: string;
+                    /**
+                     * @description The current version of the task (of the whole list, on the list). Send it back as `If-None-Match` (GET) or `If-Match` (PUT, PATCH, DELETE).
+                     * @example "17.1"
+                     */
+                    ETag: string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -618,6 +1011,11 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -627,6 +1025,16 @@ export interface operations {
             /** @description Too many requests for this user (when RATE_LIMIT_PER_MINUTE is set); see `Retry-After` */
             429: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -636,6 +1044,11 @@ export interface operations {
             /** @description Unexpected failure (carries a request id) */
             500: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -645,6 +1058,16 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -653,26 +1076,45 @@ export interface operations {
             };
         };
     };
-    delete_task_api__user_id__tasks__id__delete: {
+    deleteTask: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes. */
+                /**
+                 * @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes.
+                 * @example "17.1"
+                 */
                 "If-Match"?: string;
             };
             path: {
+                /**
+                 * @description The user whose tasks these are: the token's own user id (else 403).
+                 * @example alice
+                 */
                 user_id: string;
-                id: string;
+                /**
+                 * @description The task's id. Anything that is not one (`abc`, `0`, `01`, past 2^63-1) is a 404, like a task that does not exist: never a 400.
+                 * @example 17
+                 */
+                id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The task as it was, now deleted */
             200: {
                 headers: {
-                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
-                    ETag?: string;
+                    /**
+                     * @description The current version of the task (of the whole list, on the list). Send it back as `If-None-Match` (GET) or `If-Match` (PUT, PATCH, DELETE).
+                     * @example "17.1"
+                     */
+                    ETag: string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -682,6 +1124,11 @@ export interface operations {
             /** @description Malformed JSON, or invalid fields (see `errors`) */
             400: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -691,6 +1138,16 @@ export interface operations {
             /** @description Missing, malformed, badly signed or expired token */
             401: {
                 headers: {
+                    /**
+                     * @description The Bearer challenge (RFC 6750): `Bearer`, with `error="invalid_token"` when a token was sent.
+                     * @example Bearer error="invalid_token", error_description="The token has expired."
+                     */
+                    "WWW-Authenticate": string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -700,6 +1157,11 @@ export interface operations {
             /** @description The path's user id is not the token's */
             403: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -709,6 +1171,11 @@ export interface operations {
             /** @description No such task for this user (or an id that cannot exist) */
             404: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -718,8 +1185,16 @@ export interface operations {
             /** @description If-Match named no current version of the task: nothing was changed */
             412: {
                 headers: {
-                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
-                    ETag?: string;
+                    /**
+                     * @description The current version of the task (of the whole list, on the list). Send it back as `If-None-Match` (GET) or `If-Match` (PUT, PATCH, DELETE).
+                     * @example "17.1"
+                     */
+                    ETag: string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -729,6 +1204,11 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -738,6 +1218,16 @@ export interface operations {
             /** @description Too many requests for this user (when RATE_LIMIT_PER_MINUTE is set); see `Retry-After` */
             429: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -747,6 +1237,11 @@ export interface operations {
             /** @description Unexpected failure (carries a request id) */
             500: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -756,6 +1251,16 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -764,34 +1269,59 @@ export interface operations {
             };
         };
     };
-    complete_task_api__user_id__tasks__id__complete_patch: {
+    completeTask: {
         parameters: {
             query?: never;
             header?: {
-                /** @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes. */
+                /**
+                 * @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes.
+                 * @example "17.1"
+                 */
                 "If-Match"?: string;
-                /** @description Makes the request safe to repeat: a repeat with the same key and the same request within 24 h gets the first response again (`Idempotent-Replayed: true`) and nothing runs twice. 1-255 printable ASCII characters; a new random one (e.g. a UUID) per intended change. */
+                /**
+                 * @description Makes the request safe to repeat: a repeat with the same key and the same request within 24 h gets the first response again (`Idempotent-Replayed: true`) and nothing runs twice. 1-255 printable ASCII characters; a new random one (e.g. a UUID) per intended change.
+                 * @example 6f1c2a0e-3b7d-4c4e-9a51-0d2f8e7b9c13
+                 */
                 "Idempotency-Key"?: string;
             };
             path: {
+                /**
+                 * @description The user whose tasks these are: the token's own user id (else 403).
+                 * @example alice
+                 */
                 user_id: string;
-                id: string;
+                /**
+                 * @description The task's id. Anything that is not one (`abc`, `0`, `01`, past 2^63-1) is a 404, like a task that does not exist: never a 400.
+                 * @example 17
+                 */
+                id: number;
             };
             cookie?: never;
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["CompletionUpdate"] | null;
+                "application/json": components["schemas"]["CompletionUpdate"];
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description The task after the change */
             200: {
                 headers: {
-                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
-                    ETag?: string;
-                    /** @description `true` when this is the stored answer to an earlier request. */
-                    "Idempotent-Replayed"?: string;
+                    /**
+                     * @description The current version of the task (of the whole list, on the list). Send it back as `If-None-Match` (GET) or `If-Match` (PUT, PATCH, DELETE).
+                     * @example "17.1"
+                     */
+                    ETag: string;
+                    /**
+                     * @description `true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.
+                     * @example true
+                     */
+                    "Idempotent-Replayed"?: "true";
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -801,6 +1331,11 @@ export interface operations {
             /** @description Malformed JSON, or invalid fields (see `errors`) */
             400: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -810,6 +1345,16 @@ export interface operations {
             /** @description Missing, malformed, badly signed or expired token */
             401: {
                 headers: {
+                    /**
+                     * @description The Bearer challenge (RFC 6750): `Bearer`, with `error="invalid_token"` when a token was sent.
+                     * @example Bearer error="invalid_token", error_description="The token has expired."
+                     */
+                    "WWW-Authenticate": string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -819,6 +1364,11 @@ export interface operations {
             /** @description The path's user id is not the token's */
             403: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -828,6 +1378,11 @@ export interface operations {
             /** @description No such task for this user (or an id that cannot exist) */
             404: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -837,8 +1392,16 @@ export interface operations {
             /** @description A request with this Idempotency-Key is still running; retry after `Retry-After` seconds */
             409: {
                 headers: {
-                    /** @description Seconds to wait before repeating the request. */
-                    "Retry-After"?: string;
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -848,8 +1411,16 @@ export interface operations {
             /** @description If-Match named no current version of the task: nothing was changed */
             412: {
                 headers: {
-                    /** @description The task's current version (for a list: the whole list's); send it back in If-Match/If-None-Match. */
-                    ETag?: string;
+                    /**
+                     * @description The current version of the task (of the whole list, on the list). Send it back as `If-None-Match` (GET) or `If-Match` (PUT, PATCH, DELETE).
+                     * @example "17.1"
+                     */
+                    ETag: string;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -859,6 +1430,11 @@ export interface operations {
             /** @description Request body too large */
             413: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -868,6 +1444,11 @@ export interface operations {
             /** @description This Idempotency-Key was already used for a different request */
             422: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -877,6 +1458,16 @@ export interface operations {
             /** @description Too many requests for this user (when RATE_LIMIT_PER_MINUTE is set); see `Retry-After` */
             429: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -886,6 +1477,11 @@ export interface operations {
             /** @description Unexpected failure (carries a request id) */
             500: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -895,6 +1491,16 @@ export interface operations {
             /** @description Database unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -903,7 +1509,7 @@ export interface operations {
             };
         };
     };
-    health_health_get: {
+    health: {
         parameters: {
             query?: never;
             header?: never;
@@ -912,20 +1518,51 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The process answers */
             200: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (carries a request id) */
+            500: {
+                headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    ready_health_ready_get: {
+    ready: {
         parameters: {
             query?: never;
             header?: never;
@@ -934,20 +1571,61 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The database answers */
             200: {
                 headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected failure (carries a request id) */
+            500: {
+                headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Database unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
+                    /**
+                     * @description Seconds to wait before trying again.
+                     * @example 2
+                     */
+                    "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {

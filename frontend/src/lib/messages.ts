@@ -54,6 +54,8 @@ export function explainAuth(error: { code?: string; status?: number; message?: s
     case "USER_ALREADY_EXISTS":
     case "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL":
       return "There is already an account with this email. Sign in instead, or use another email.";
+    case "PASSWORD_TOO_WEAK": // our password policy: its message already says why, for people
+      return error.message ?? "This password is too easy to guess. Use a longer phrase of uncommon words.";
     case "PASSWORD_TOO_SHORT":
       return "That password is too short: choose a longer one (a few words make a good password).";
     case "PASSWORD_TOO_LONG":

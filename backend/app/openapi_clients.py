@@ -1,0 +1,120 @@
+"""What client generators (and the people reading the docs) need from the document beyond what FastAPI writes:
+`info`, `servers`, described tags, security declared at the root, every response header, and examples.
+
+Generators only know what the document says: a header left out is a header a typed client cannot read, and a
+response without a schema is `Any`. scripts/clients lints the result with Redocly's recommended rules and proves
+it with two generated clients against the live API.
+"""
+
+from typing import Any
+
+from app.openapi_examples import PARAMETERS, PROBLEMS, REQUESTS, RESPONSES, problem
+from app.settings import Settings
+
+DESCRIPTION = """\
+A todo list for many users, each of whom sees only their own tasks.
+
+**Authentication.** Every `/api` route needs `Authorization: Bearer <JWT>`, a token from the Better Auth frontend
+for the user named in the path: 401 without a valid token, 403 for another user's path. The health probes need none.
+
+**Errors** are RFC 9457 `application/problem+json` bodies (`Problem`); invalid input is a 400 whose `errors` name
+each invalid field. A task that is not the caller's is a 404, worded like a missing one.
+
+**Safe retries.** Every answer carrying a task (and the list) has an `ETag`. Send it back as `If-None-Match` on a GET
+(304 while nothing changed) or as `If-Match` on PUT, PATCH and DELETE (412 if someone changed the task since).
+An `Idempotency-Key` on create and on PATCH `/complete` makes a repeat of the same request get the first answer back
+(`Idempotent-Replayed: true`) instead of running twice.
+"""
+
+TAGS = [
+    {"name": "tasks", "description": "The signed-in user's tasks: create, read, change, complete and delete."},
+    {"name": "health", "description": "Probes for load balancers and orchestrators; no authentication."},
+]
+
+_ETAG_PATTERN = r'^(W/)?"[\x21\x23-\x7e]*"$'
+HEADERS: dict[str, dict[str, Any]] = {
+    "ETag": {
+        "description": "The current version of the task (of the whole list, on the list). Send it back as "
+        "`If-None-Match` (GET) or `If-Match` (PUT, PATCH, DELETE).",
+        "required": True,
+        "schema": {"type": "string", "pattern": _ETAG_PATTERN},
+        "example": '"17.1"',
+    },
+    "Location": {
+        "description": "The new task's URL (a path on this server).",
+        "required": True,
+        "schema": {"type": "string"},
+        "example": "/api/alice/tasks/17",
+    },
+    "Idempotent-Replayed": {
+        "description": "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.",
+        "required": False,
+        "schema": {"type": "string", "enum": ["true"]},
+        "example": "true",
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 0},
+        "example": 2,
+    },
+    "X-Request-ID": {
+        "description": "This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is "
+        "1-128 characters of letters, digits and `._:-`; otherwise a new one.",
+        "required": True,
+        "schema": {"type": "string"},
+        "example": "3f2b7c9e8a1d4f60",
+    },
+    "WWW-Authenticate": {
+        "description": 'The Bearer challenge (RFC 6750): `Bearer`, with `error="invalid_token"` when a token was sent.',
+        "required": True,
+        "schema": {"type": "string"},
+        "example": 'Bearer error="invalid_token", error_description="The token has expired."',
+    },
+}
+
+
+def header(name: str) -> dict[str, Any]:
+    """A response header, written out where it is used: openapi-typescript makes every header given by `$ref`
+    required, so a reference would lose `Idempotent-Replayed`'s being optional."""
+    return dict(HEADERS[name])
+
+
+# Which headers every answer with this status carries, besides X-Request-ID (all of them do).
+_HEADERS_BY_STATUS = {"401": ["WWW-Authenticate"], "429": ["Retry-After"], "503": ["Retry-After"]}
+
+
+def describe_for_clients(schema: dict[str, Any], settings: Settings) -> None:
+    schema["info"] |= {
+        "description": DESCRIPTION,
+        "contact": {"name": "Todo API maintainers", "url": f"{settings.public_url}/docs"},
+        # No open-source licence has been chosen: say so in SPDX's words rather than leave it to guesswork.
+        "license": {"name": "Proprietary (all rights reserved)", "identifier": "LicenseRef-Proprietary"},
+    }
+    schema["servers"] = [{"url": settings.public_url, "description": "This deployment (setting PUBLIC_URL)"}]
+    schema["tags"] = TAGS
+    # Declared once for the whole API; the health probes switch it off for themselves below.
+    schema["security"] = [{"HTTPBearer": []}]
+    schema["components"]["securitySchemes"]["HTTPBearer"]["bearerFormat"] = "JWT"
+    for path, operations in schema["paths"].items():
+        for operation in operations.values():
+            operation.setdefault("security", [])  # FastAPI writes it on every route that depends on the token
+            _examples(path, operation)
+            for status, response in operation["responses"].items():
+                # A new dict: FastAPI copies a declared response shallowly, so its headers may be shared.
+                names = ["X-Request-ID", *_HEADERS_BY_STATUS.get(status, [])]
+                response["headers"] = {name: header(name) for name in names} | response.get("headers", {})
+
+
+def _examples(path: str, operation: dict[str, Any]) -> None:
+    name = operation["operationId"]
+    for parameter in operation.get("parameters", []):
+        parameter["example"] = PARAMETERS[parameter["name"]]
+    if name in REQUESTS:
+        operation["requestBody"]["content"]["application/json"]["examples"] = REQUESTS[name]
+    for status, response in operation["responses"].items():
+        if status.startswith("2"):
+            response["description"], examples = RESPONSES[name]
+            response["content"]["application/json"]["examples"] = examples
+        elif status in PROBLEMS:
+            response["content"]["application/problem+json"]["examples"] = {status: problem(status, path)}

@@ -1,0 +1,115 @@
+"""Examples for the OpenAPI document: one request and one answer per operation, and a problem per error status.
+
+Data only (app/openapi_clients.py puts them in place). They sit on the media types and parameters, so examples that
+models declare on their own schemas stay as they are. Redocly's lint (scripts/clients) validates every one
+against its schema.
+"""
+
+from http import HTTPStatus
+from typing import Any
+
+USER = "alice"
+TASK = {
+    "id": 17,
+    "user_id": USER,
+    "title": "Buy milk",
+    "description": "2 litres",
+    "completed": False,
+    "created_at": "2026-11-24T19:30:00.123456Z",
+    "updated_at": "2026-11-24T19:30:00.123456Z",
+}
+ETAG = '"17.1"'
+IDEMPOTENCY_KEY = "6f1c2a0e-3b7d-4c4e-9a51-0d2f8e7b9c13"
+
+PARAMETERS: dict[str, Any] = {
+    "user_id": USER,
+    "id": 17,
+    "If-Match": ETAG,
+    "If-None-Match": ETAG,
+    "Idempotency-Key": IDEMPOTENCY_KEY,
+}
+
+
+def _example(summary: str, value: Any) -> dict[str, Any]:
+    return {"summary": summary, "value": value}
+
+
+# operationId -> named request body examples
+REQUESTS: dict[str, dict[str, Any]] = {
+    "createTask": {
+        "minimal": _example("Only a title", {"title": "Buy milk"}),
+        "full": _example("Every field", {"title": "Buy milk", "description": "2 litres", "completed": False}),
+    },
+    "updateTask": {
+        "rename": _example("Change the title only", {"title": "Buy oat milk"}),
+        "clear": _example("Clear the description", {"description": None}),
+        "several": _example("Several fields at once", {"title": "Buy milk", "completed": True}),
+    },
+    "completeTask": {
+        "set": _example("Set completed (safe to repeat)", {"completed": True}),
+        "toggle": _example("Toggle (as no body at all)", {}),
+    },
+}
+
+_DONE = TASK | {"completed": True, "updated_at": "2026-11-24T19:42:07.654321Z"}
+_NEWER = TASK | {"id": 18, "title": "Call Bob", "description": None, "created_at": "2026-11-24T19:41:30.000001Z"}
+_NEWER |= {"updated_at": _NEWER["created_at"]}
+# operationId -> (the success response's description, its named examples)
+RESPONSES: dict[str, tuple[str, dict[str, Any]]] = {
+    "listTasks": (
+        "The user's tasks, newest first (an empty list when there are none)",
+        {"tasks": _example("Two tasks", [_NEWER, TASK])},
+    ),
+    "createTask": ("The created task", {"created": _example("The new task", TASK)}),
+    "getTask": ("The task", {"task": _example("A task", TASK)}),
+    "updateTask": ("The task after the change", {"updated": _example("Renamed", TASK | {"title": "Buy oat milk"})}),
+    "deleteTask": ("The task as it was, now deleted", {"deleted": _example("The deleted task", TASK)}),
+    "completeTask": ("The task after the change", {"completed": _example("Now completed", _DONE)}),
+    "health": ("The process answers", {"ok": _example("Alive", {"status": "ok"})}),
+    "ready": ("The database answers", {"ready": _example("Ready", {"status": "ready"})}),
+}
+
+
+def _problem(status: int, detail: str, *, title: str | None = None, **extra: Any) -> dict[str, Any]:
+    # The title is the status phrase, as errors.problem() writes it on this interpreter.
+    title = title or HTTPStatus(status).phrase
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return _example(title, body | {"instance": "/api/alice/tasks/17"} | extra)  # set per operation by problem()
+
+
+PROBLEMS: dict[str, dict[str, Any]] = {
+    "400": _problem(
+        400,
+        "The request is invalid: title must not be empty.",
+        errors=[{"field": "title", "message": "must not be empty"}],
+    ),
+    "401": _problem(401, "An Authorization: Bearer <token> header is required."),
+    "403": _problem(403, "The token does not grant access to this user's tasks."),
+    "404": _problem(404, "Task 17 was not found."),
+    "409": _problem(409, "A request with this Idempotency-Key is still being processed. Retry shortly for its result."),
+    "412": _problem(
+        412,
+        "Task 17 has changed since you read it: its ETag is no longer one in If-Match. "
+        "Fetch it again and decide whether to repeat your change.",
+    ),
+    "413": _problem(413, "The request body must be at most 65536 bytes.", title="Content Too Large"),  # app.limits
+    "422": _problem(
+        422,
+        "This Idempotency-Key was already used for a different request (method, path or body). "
+        "Use a new key for a new request.",
+    ),
+    "429": _problem(429, "Too many requests: at most 120 a minute. Retry in 12 s."),
+    "500": _problem(
+        500,
+        "An unexpected error occurred. Quote request id 3f2b7c9e8a1d4f60 when reporting it.",
+        request_id="3f2b7c9e8a1d4f60",
+    ),
+    "503": _problem(503, "The database is unavailable right now. Please retry shortly."),
+}
+
+
+def problem(status: str, path: str) -> dict[str, Any]:
+    """The example problem for `status`, as an answer to the operation at `path` (with the example parameters)."""
+    example = PROBLEMS[status]
+    instance = path.format(user_id=PARAMETERS["user_id"], id=PARAMETERS["id"])
+    return example | {"value": example["value"] | {"instance": instance}}
