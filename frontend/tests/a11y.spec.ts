@@ -39,7 +39,7 @@ test.describe("desktop", () => {
     await page.getByRole("button", { name: "Create an account" }).click();
     await page.getByRole("button", { name: "Sign up", exact: true }).click();
     await expect(page.getByRole("form", { name: "Sign up" }).getByRole("alert")).toHaveText("Enter your name.");
-    await check(page, "sign up with an error");
+    await check(page, "sign up with an error", "sign-up-desktop");
 
     await signUp(page, stack.web, "Rosa");
     await check(page, "no tasks yet");

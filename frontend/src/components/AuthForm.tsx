@@ -64,7 +64,7 @@ export function AuthForm({ notice }: { notice?: string }) {
       <h2>{signUp ? "Create an account" : "Sign in"}</h2>
       {signUp && (
         <label>
-          Name <input ref={first} name="name" autoComplete="name" />
+          Name <input ref={first} name="name" type="text" autoComplete="name" />
         </label>
       )}
       <label>
