@@ -13,10 +13,15 @@
   schemas only). The PS256 frontend keeps Better Auth's per-address rate limit on, as production does (its other
   tests sign up one user): the brute-force tests use it; the others turn it off to sign up dozens of users.
 The command gets their URLs as E2E_* variables. Logs: out/frontend/logs/.
+
+Outage tests drive it without any control endpoint: each API's process id is in E2E_PIDS/api-NAME.pid (the leader
+of its process group: kill the group with SIGKILL), SIGUSR1 to this script (E2E_STACK_PID) starts again every API
+that has exited, and E2E_ADMIN_DATABASE_URL / E2E_DATABASE let a test close the database to connections (an outage).
 """
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,6 +45,7 @@ from app.embedded_db import embedded_postgres, ensure_app_role, ensure_auth_role
 # so two copies of the stack can run on one machine.
 PORT_BASE = int(os.environ.get("E2E_PORT_BASE") or 3100)
 DATABASE = "todo_e2e" if PORT_BASE == 3100 else f"todo_e2e_{PORT_BASE}"
+PIDS = ROOT / "out" / "frontend" / f"pids-{PORT_BASE}"  # process ids of this stack's servers, for outage tests
 # The frontends, over one database: name -> (port, token mode, key type, Better Auth schema, API port).
 # The key-type frontends keep their own schema: the jwt plugin signs with the newest key in its table, whatever
 # its type, so frontends with different key types cannot share one.
@@ -69,14 +75,37 @@ def fresh_database(admin_url: str) -> str:
     return make_url(admin_url).set(database=DATABASE).render_as_string(hide_password=False)
 
 
-def start(stack: ExitStack, name: str, command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    log = (LOGS / f"{name}.log").open("wb")
+def start(
+    stack: ExitStack, name: str, command: list[str], cwd: Path, env: dict[str, str], mode: str = "wb"
+) -> subprocess.Popen[bytes]:
+    log = (LOGS / f"{name}.log").open(mode)
     environment = {key: value for key, value in {**os.environ, **env}.items() if value}  # "" means unset
     process = subprocess.Popen(
         command, cwd=cwd, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     stack.callback(_stop, process, log)
+    PIDS.mkdir(parents=True, exist_ok=True)
+    (PIDS / f"{name}.pid").write_text(str(process.pid))
     return process
+
+
+class Apis:
+    """The APIs, startable again after a test killed one (SIGUSR1 to this script); their logs are appended to."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        self.stack = stack
+        self.running: dict[str, tuple[list[str], dict[str, str], subprocess.Popen[bytes]]] = {}
+
+    def start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        process = start(self.stack, name, command, BACKEND, env, mode="ab" if name in self.running else "wb")
+        self.running[name] = (command, env, process)
+        return process
+
+    def restart_exited(self, *_: object) -> None:
+        for name, (command, env, process) in list(self.running.items()):
+            if process.poll() is not None:
+                print(f"stack: starting {name} again", flush=True)
+                self.start(name, command, env)
 
 
 def _stop(process: subprocess.Popen[bytes], log: object) -> None:
@@ -105,6 +134,7 @@ def wait_ready(name: str, process: subprocess.Popen[bytes], url: str, seconds: f
 
 
 def main(command: list[str]) -> int:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stopped from outside: still stop every server
     LOGS.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
     with ExitStack() as stack:
@@ -112,6 +142,7 @@ def main(command: list[str]) -> int:
         if not admin:
             scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="todo-e2e-")))
             admin = stack.enter_context(embedded_postgres(scratch / "postgres", cleanup="delete"))
+        node_admin_url = make_url(admin).set(drivername="postgresql").render_as_string(hide_password=False)
         admin = fresh_database(admin)
         migrate(admin)
         app_url = ensure_app_role(admin)  # the role the API serves as (row-level security applies to it)
@@ -121,6 +152,8 @@ def main(command: list[str]) -> int:
         secret = secrets.token_urlsafe(48)
 
         processes = []
+        apis = Apis(stack)
+        signal.signal(signal.SIGUSR1, apis.restart_exited)
         for name, (port, mode, algorithm, schema, api_port) in WEB.items():
             url = f"http://127.0.0.1:{port}"
             if mode == "shared-secret":
@@ -135,7 +168,7 @@ def main(command: list[str]) -> int:
                 **verify,
             }
             todo_api = [str(BACKEND / ".venv/bin/todo-api"), "run", "--port", str(api_port)]
-            processes.append((f"api-{name}", start(stack, f"api-{name}", todo_api, BACKEND, api_env), api_port))
+            processes.append((f"api-{name}", apis.start(f"api-{name}", todo_api, api_env), api_port))
             web_env = {
                 "DATABASE_URL": node_database_url,
                 "AUTH_DB_SCHEMA": schema,
@@ -160,6 +193,10 @@ def main(command: list[str]) -> int:
             "E2E_ROTATION_SECONDS": ROTATION_SECONDS,
             "E2E_AUTH_DATABASE_URL": node_database_url,
             "E2E_LOGS": str(LOGS),
+            "E2E_STACK_PID": str(os.getpid()),
+            "E2E_PIDS": str(PIDS),
+            "E2E_ADMIN_DATABASE_URL": node_admin_url,
+            "E2E_DATABASE": DATABASE,
         }
         for name, (port, _, _, _, api_port) in WEB.items():
             env[f"E2E_{name.upper().replace('-', '_')}"] = f"http://127.0.0.1:{port}"

@@ -142,7 +142,7 @@ test.describe("passwords and accounts", () => {
 
   test("the sign-up form tells the user why a password is refused [FE-10]", async ({ page }) => {
     await page.goto(stack.web);
-    await page.getByRole("button", { name: "No account yet? Sign up" }).click();
+    await page.getByRole("button", { name: "Create an account" }).click();
     await page.getByLabel("Name").fill("Weak");
     await page.getByLabel("Email").fill(newEmail("weak-page"));
     await page.getByLabel("Password").fill("password");

@@ -1,77 +1,151 @@
 "use client";
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+// The signed-in user's tasks: add, toggle, edit, delete with undo, filters, and the server's state when it is away.
+// After every action focus goes somewhere sensible: the next task when one disappears, back where editing began.
+import { useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useState } from "react";
 
+import { AddTaskForm } from "@/components/AddTaskForm";
+import { PendingTask } from "@/components/PendingTask";
+import { ServerProblem } from "@/components/ServerProblem";
+import { TaskFooter } from "@/components/TaskFooter";
 import { TaskItem } from "@/components/TaskItem";
+import { UndoToast } from "@/components/UndoToast";
 import { authClient } from "@/lib/auth-client";
-import { ApiError, forgetApiToken, type Task, type TaskChanges, tasksApi } from "@/lib/tasks-api";
+import { filterOf, matches } from "@/lib/task-list";
+import { forgetApiToken, type Task } from "@/lib/tasks-api";
+import { useTaskBoard } from "@/lib/use-task-board";
 
-/** The signed-in user's tasks, newest first (the API's order), with add, edit, toggle and delete. */
-export function TaskBoard({ user }: { user: { name: string; email: string } }) {
-  const [tasks, setTasks] = useState<Task[]>();
-  const [error, setError] = useState<string>();
+type Props = { user: { name: string; email: string }; onSessionEnded: () => void };
 
-  // Every change goes to the API first; the list shows what the API answered, so nothing is shown that was not saved.
-  const run = useCallback(async (action: () => Promise<unknown>) => {
-    setError(undefined);
-    try {
-      await action();
-      setTasks(await tasksApi.list());
-    } catch (caught) {
-      setError(caught instanceof ApiError ? caught.message : "The task service cannot be reached; try again.");
-    }
-  }, []);
+const EMPTY = {
+  all: "No tasks yet. Add your first one above.",
+  active: "Nothing left to do.",
+  completed: "No completed tasks yet.",
+};
+
+export function TaskBoard({ user, onSessionEnded }: Props) {
+  const board = useTaskBoard(onSessionEnded);
+  const filter = filterOf(useSearchParams().get("filter"));
+  const [focusTarget, setFocusTarget] = useState<string>();
 
   useEffect(() => {
-    void run(async () => undefined);
-  }, [run]);
+    // One-shot: the element exists in the render that follows the action that asked for it.
+    if (!focusTarget) return;
+    document.getElementById(focusTarget)?.focus();
+    setFocusTarget(undefined);
+  }, [focusTarget]);
 
-  async function add(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const formElement = event.currentTarget;
-    const form = new FormData(formElement);
-    const description = String(form.get("description")).trim();
-    await run(() => tasksApi.create({ title: String(form.get("title")), description: description || null }));
-    formElement.reset();
+  const visible = (board.tasks ?? []).filter((task) => matches(task, filter));
+  const adding = filter === "completed" ? [] : board.adds.pending; // tasks on their way to the API
+
+  /** The neighbour that takes focus when `gone` leaves the visible list (the next one, else the one before). */
+  const neighbour = useCallback(
+    (gone: Task[], part: "toggle" | "delete") => {
+      const ids = new Set(gone.map((task) => task.id));
+      const index = visible.findIndex((task) => ids.has(task.id));
+      const rest = visible.filter((task) => !ids.has(task.id));
+      const next = rest[Math.min(Math.max(index, 0), rest.length - 1)];
+      return next ? `task-${next.id}-${part}` : "add-title";
+    },
+    [visible],
+  );
+
+  function toggle(task: Task) {
+    if (!matches({ ...task, completed: !task.completed }, filter)) setFocusTarget(neighbour([task], "toggle"));
+    void board.toggle(task);
+  }
+
+  function remove(task: Task) {
+    setFocusTarget(neighbour([task], "delete"));
+    board.deletes.remove([task], `“${task.title}”`);
+  }
+
+  function clearCompleted() {
+    const done = (board.tasks ?? []).filter((task) => task.completed);
+    setFocusTarget("add-title");
+    board.deletes.remove(done, done.length === 1 ? `“${done[0].title}”` : `${done.length} completed tasks`);
+  }
+
+  function undo() {
+    const back = board.deletes.restore();
+    if (back[0]) setFocusTarget(`task-${back[0].id}-title`);
+  }
+
+  function close(id: number, action: () => unknown) {
+    const from = board.drafts[id]?.returnFocus ?? "title";
+    void action();
+    setFocusTarget(`task-${id}-${from}`);
   }
 
   async function signOut() {
+    await board.deletes.flush();
     forgetApiToken();
     await authClient.signOut();
   }
 
+  const { tasks, outage, retry } = board;
+  const problem = outage !== undefined && (
+    <ServerProblem status={outage} secondsLeft={retry.secondsLeft} trying={retry.trying} onRetry={retry.tryNow} compact={!!tasks} />
+  );
   return (
-    <section>
+    <section aria-label="Your tasks" aria-busy={board.sending}>
       <header className="bar">
-        <span>
-          Signed in as <strong>{user.name}</strong> <span className="muted">({user.email})</span>
-        </span>
-        <button className="link" onClick={signOut}>
+        <p className="who">
+          Signed in as <strong>{user.name}</strong>
+          <span className="muted email">{user.email}</span>
+        </p>
+        <button type="button" className="quiet" onClick={signOut}>
           Sign out
         </button>
       </header>
-      <form className="card add" onSubmit={add} aria-label="Add a task">
-        <input name="title" placeholder="What needs doing?" required maxLength={200} aria-label="Title" />
-        <input name="description" placeholder="Details (optional)" maxLength={1000} aria-label="Description" />
-        <button type="submit">Add</button>
-      </form>
-      {error && <p role="alert" className="error">{error}</p>}
-      {tasks === undefined ? (
-        <p className="muted">Loading tasks…</p>
-      ) : tasks.length === 0 ? (
-        <p className="muted empty">No tasks yet.</p>
-      ) : (
+      <AddTaskForm onAdd={board.adds.add} />
+      {board.notice && (
+        <div className="notice" role="alert">
+          <p>{board.notice}</p>
+          <button type="button" className="quiet" onClick={board.dismissNotice}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {problem}
+      {tasks === undefined && !problem && <p className="muted loading">Loading your tasks…</p>}
+      {visible.length > 0 || adding.length > 0 ? (
         <ul className="tasks" aria-label="Tasks">
-          {tasks.map((task) => (
+          {adding.map((add) => (
+            <PendingTask
+              key={add.key}
+              add={add}
+              onRetry={() => board.adds.retry(add.key)}
+              onDiscard={() => {
+                setFocusTarget("add-title");
+                board.adds.discard(add.key);
+              }}
+            />
+          ))}
+          {visible.map((task) => (
             <TaskItem
               key={task.id}
               task={task}
-              onToggle={() => run(() => tasksApi.toggle(task.id))}
-              onSave={(changes: TaskChanges) => run(() => tasksApi.update(task.id, changes))}
-              onDelete={() => run(() => tasksApi.remove(task.id))}
+              draft={board.drafts[task.id]}
+              saving={board.saving.has(task.id)}
+              connected={outage === undefined}
+              onToggle={() => toggle(task)}
+              onEdit={(from) => board.edit(task, from)}
+              onDelete={() => remove(task)}
+              onChange={(fields) => board.changeDraft(task.id, fields)}
+              onSave={() => close(task.id, () => board.save(task.id))}
+              onCancel={() => close(task.id, () => board.cancel(task.id))}
+              onResolve={(choice) => board.resolve(task.id, choice)}
             />
           ))}
         </ul>
-      )}
+      ) : null}
+      {tasks && visible.length === 0 && adding.length === 0 && <p className="muted empty">{EMPTY[filter]}</p>}
+      {tasks && tasks.length > 0 && <TaskFooter tasks={tasks} filter={filter} onClearCompleted={clearCompleted} />}
+      <span id="edit-hint" className="sr-only">
+        Double-click, or press Enter, to edit.
+      </span>
+      <UndoToast undo={board.deletes.undo} onUndo={undo} />
     </section>
   );
 }

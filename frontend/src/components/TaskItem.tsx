@@ -1,54 +1,89 @@
 "use client";
-import { type FormEvent, useState } from "react";
+// One task: a checkbox for completion, its text (double-click it, or press Enter on it, to edit), Edit and Delete.
+// While a change to it is on its way the row says "Saving…"; further changes queue behind it (see use-task-board).
+import type { KeyboardEvent } from "react";
 
-import type { Task, TaskChanges } from "@/lib/tasks-api";
+import { TaskEditor } from "@/components/TaskEditor";
+import type { Task } from "@/lib/tasks-api";
+import type { Draft } from "@/lib/use-task-board";
 
 type Props = {
   task: Task;
-  onToggle: () => Promise<void>;
-  onSave: (changes: TaskChanges) => Promise<void>;
-  onDelete: () => Promise<void>;
+  draft?: Draft;
+  saving: boolean;
+  connected: boolean;
+  onToggle: () => void;
+  onEdit: (from: Draft["returnFocus"]) => void;
+  onDelete: () => void;
+  onChange: (fields: { title?: string; description?: string }) => void;
+  onSave: () => void;
+  onCancel: () => void;
+  onResolve: (choice: "reload" | "keep") => void;
 };
 
-/** One task: a checkbox for completion, its text, and edit / delete. */
-export function TaskItem({ task, onToggle, onSave, onDelete }: Props) {
-  const [editing, setEditing] = useState(false);
-
-  async function save(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const description = String(form.get("description")).trim();
-    await onSave({ title: String(form.get("title")), description: description || null });
-    setEditing(false);
-  }
-
-  if (editing) {
+export function TaskItem({ task, draft, saving, connected, onToggle, onEdit, onDelete, ...editor }: Props) {
+  const id = `task-${task.id}`;
+  if (draft?.open) {
     return (
-      <li className="task">
-        <form className="edit" onSubmit={save} aria-label={`Edit ${task.title}`}>
-          <input name="title" defaultValue={task.title} required maxLength={200} aria-label="Title" />
-          <input name="description" defaultValue={task.description ?? ""} maxLength={1000} aria-label="Description" />
-          <button type="submit">Save</button>
-          <button type="button" className="link" onClick={() => setEditing(false)}>
-            Cancel
-          </button>
-        </form>
+      <li className="task editing" id={id}>
+        <TaskEditor id={task.id} draft={draft} connected={connected} {...editor} />
       </li>
     );
   }
+  const savingEdit = !!draft; // its editor is closed while the edit is on its way: editing again waits for it
+  function titleKeys(event: KeyboardEvent) {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      onEdit("title");
+    }
+  }
   return (
-    <li className={task.completed ? "task done" : "task"}>
-      <input type="checkbox" checked={task.completed} onChange={onToggle} aria-label={`Done: ${task.title}`} />
+    <li className={task.completed ? "task done" : "task"} id={id} aria-busy={saving || undefined}>
+      <label className="check">
+        <input
+          id={`${id}-toggle`}
+          type="checkbox"
+          checked={task.completed}
+          onChange={onToggle}
+          aria-label={`Done: ${task.title}`}
+        />
+      </label>
       <div className="text">
-        <span className="title">{task.title}</span>
-        {task.description && <span className="muted">{task.description}</span>}
+        <span
+          id={`${id}-title`}
+          className="title"
+          role="button"
+          tabIndex={0}
+          aria-describedby="edit-hint"
+          onDoubleClick={() => onEdit("title")}
+          onKeyDown={titleKeys}
+        >
+          {task.title}
+        </span>
+        {task.description && <span className="description">{task.description}</span>}
+        {saving && <span className="saving">Saving…</span>}
       </div>
-      <button className="link" onClick={() => setEditing(true)} aria-label={`Edit ${task.title}`}>
-        Edit
-      </button>
-      <button className="link danger" onClick={onDelete} aria-label={`Delete ${task.title}`}>
-        Delete
-      </button>
+      <div className="row-actions">
+        <button
+          id={`${id}-edit`}
+          type="button"
+          className="quiet"
+          onClick={() => onEdit("edit")}
+          aria-label={`Edit ${task.title}`}
+          aria-disabled={savingEdit || undefined}
+        >
+          Edit
+        </button>
+        <button
+          id={`${id}-delete`}
+          type="button"
+          className="quiet danger"
+          onClick={onDelete}
+          aria-label={`Delete ${task.title}`}
+        >
+          Delete
+        </button>
+      </div>
     </li>
   );
 }

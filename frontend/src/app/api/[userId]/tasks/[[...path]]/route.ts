@@ -2,8 +2,13 @@
 // runs, so one build serves any environment). A route handler rather than a rewrite: it forwards only the headers
 // the API needs (never the browser's session cookie), names no internal URL in its answers, and turns an API that
 // cannot be reached into a problem+json 502 instead of an HTML error page.
-const FORWARDED_REQUEST_HEADERS = ["authorization", "content-type", "accept", "x-request-id"];
-const FORWARDED_RESPONSE_HEADERS = ["content-type", "location", "retry-after", "www-authenticate", "allow", "x-request-id"];
+// Idempotency-Key and the preconditions make retries and concurrent edits safe; ETag and Idempotent-Replayed answer them.
+const FORWARDED_REQUEST_HEADERS = [
+  "authorization", "content-type", "accept", "x-request-id", "idempotency-key", "if-match", "if-none-match",
+];
+const FORWARDED_RESPONSE_HEADERS = [
+  "content-type", "location", "retry-after", "www-authenticate", "allow", "x-request-id", "etag", "idempotent-replayed",
+];
 
 async function forward(request: Request): Promise<Response> {
   const { pathname, search } = new URL(request.url);
