@@ -80,7 +80,7 @@ export function AuthForm({ notice }: { notice?: string }) {
         />
         {signUp && (
           <span id="password-hint" className="muted">
-            At least {PASSWORD_MIN} characters; a few uncommon words make a good one.
+            At least {PASSWORD_MIN} characters and hard to guess: a few uncommon words make a good one.
           </span>
         )}
       </label>
