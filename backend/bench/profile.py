@@ -12,24 +12,28 @@ from bench.compare import LOAD_CPU
 from bench.environment import ApiProcess
 from bench.load import wrk
 
-# The first matching part of a sample's innermost frame names its owner; the last entry catches the rest.
+# The package of a sample's innermost frame names its owner (py-spy writes frames as "function (package/file.py:N)",
+# or with a longer path); ELSE catches the rest.
 OWNERS = [
-    ("/psycopg", "database driver (psycopg, libpq and the socket send)"),
-    ("/pydantic", "validation and serialisation (pydantic)"),
-    ("/fastapi/", "FastAPI (routing, dependencies, responses)"),
-    ("/starlette/", "Starlette (middleware, routing)"),
-    ("/uvicorn/", "HTTP server (uvicorn, httptools)"),
-    ("/asyncio/", "event loop (asyncio)"),
-    ("/jwt/", "token verification (PyJWT)"),
-    ("/asgi_correlation_id/", "request ids (asgi-correlation-id)"),
-    ("/sqlalchemy/", "SQLAlchemy"),
-    ("/app/", "our code (backend/app)"),
-    ("", "everything else (logging, the standard library)"),
+    ("psycopg", "database driver (psycopg, libpq and the socket send)"),
+    ("pydantic", "validation and serialisation (pydantic)"),
+    ("fastapi", "FastAPI (routing, dependencies, responses)"),
+    ("starlette", "Starlette (middleware, routing)"),
+    ("uvicorn", "HTTP server (uvicorn, httptools)"),
+    ("asyncio", "event loop (asyncio)"),
+    ("jwt", "token verification (PyJWT)"),
+    ("asgi_correlation_id", "request ids (asgi-correlation-id)"),
+    ("prometheus_client", "metrics (prometheus-client)"),
+    ("sqlalchemy", "SQLAlchemy"),
+    ("app", "our code (backend/app)"),
 ]
+ELSE = "everything else (logging, the standard library, frames py-spy cannot name)"
 
 
 def owner_of(frame: str) -> str:
-    return next(name for marker, name in OWNERS if marker in frame)
+    path = frame.rpartition("(")[2]
+    found = (name for package, name in OWNERS if path.startswith(f"{package}/") or f"/{package}/" in path)
+    return next(found, ELSE)
 
 
 def profile(api: ApiProcess, data: Path, seconds: float, connections: int) -> list[tuple[str, float]]:
