@@ -12,7 +12,6 @@ gauges are then those of the worker that answers the scrape.
 """
 
 import os
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,9 +20,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
 from app.db import Database
+from app.observability import ResponseObserver
 
 METRICS_PATH = "/metrics"
 # Requests that matched no route share one label value: paths sent by clients must not create series.
@@ -49,11 +49,11 @@ class _PoolCollector(Collector):
         yield GaugeMetricFamily("db_pool_requests_waiting", "Requests waiting for a connection", value=waiting)
 
 
-class MetricsMiddleware:
-    """Counts and times every HTTP request. Pure ASGI, so it adds no task hop."""
+class MetricsMiddleware(ResponseObserver):
+    """Counts and times every HTTP request."""
 
     def __init__(self, app: ASGIApp, registry: CollectorRegistry) -> None:
-        self.app = app
+        super().__init__(app)
         self.requests = Counter(
             "http_requests", "HTTP responses by route template", ["method", "route", "status"], registry=registry
         )
@@ -67,34 +67,19 @@ class MetricsMiddleware:
         # The labelled series, looked up once: `.labels()` builds and locks on every call (~5 µs a request).
         self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500  # what the client gets if the app fails before answering
-
-        async def send_and_record(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_record)
-        finally:
-            route = scope.get("route")  # set by FastAPI's router on the scope it passes down: the template
-            template = getattr(route, "path", UNMATCHED)
-            method = scope["method"] if scope["method"] in _METHODS else "OTHER"  # clients may send any token
-            key = (method, template, status)
-            series = self._series.get(key)
-            if series is None:
-                series = self._series[key] = (
-                    self.requests.labels(key[0], template, str(status)),
-                    self.latency.labels(key[0], template),
-                )
-            series[0].inc()
-            series[1].observe(time.perf_counter() - started)
+    def record(self, scope: Scope, status: int, seconds: float) -> None:
+        route = scope.get("route")  # set by FastAPI's router on the scope it passes down: the template
+        template = getattr(route, "path", UNMATCHED)
+        method = scope["method"] if scope["method"] in _METHODS else "OTHER"  # clients may send any token
+        key = (method, template, status)
+        series = self._series.get(key)
+        if series is None:
+            series = self._series[key] = (
+                self.requests.labels(key[0], template, str(status)),
+                self.latency.labels(key[0], template),
+            )
+        series[0].inc()
+        series[1].observe(seconds)
 
 
 def install_metrics(app: FastAPI, database: Database) -> None:

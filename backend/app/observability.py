@@ -94,11 +94,15 @@ def logging_config(level: str, log_format: str = "json") -> dict[str, Any]:
     }
 
 
-class AccessLogMiddleware:
-    """One structured line per request: method, path, status, duration. Pure ASGI, so it adds no task hop."""
+class ResponseObserver:
+    """Pure ASGI (no task hop): runs the app, then hands `record()` the request's scope, the status the client got
+    and the time taken. The access log and the metrics are both observers."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+
+    def record(self, scope: Scope, status: int, seconds: float) -> None:
+        raise NotImplementedError
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -116,12 +120,19 @@ class AccessLogMiddleware:
         try:
             await self.app(scope, receive, send_and_record)
         finally:
-            access_logger.info(
-                "request",
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
+            self.record(scope, status, time.perf_counter() - started)
+
+
+class AccessLogMiddleware(ResponseObserver):
+    """One structured line per request: method, path, status, duration."""
+
+    def record(self, scope: Scope, status: int, seconds: float) -> None:
+        access_logger.info(
+            "request",
+            extra={
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round(seconds * 1000, 2),
+            },
+        )
