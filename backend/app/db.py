@@ -234,6 +234,7 @@ _TRANSIENT = (
     "network is unreachable",
     "starting up",
     "shutting down",
+    "no such file or directory",  # a local server's unix socket, gone while it restarts
 )
 
 

@@ -283,3 +283,22 @@ def test_a_database_that_does_not_answer_is_a_503_at_the_deadline_not_a_hang(
     assert blocked.headers["Retry-After"] == "1"
     assert waited < 5
     assert after.status_code == 200
+
+
+@req("DB-4")
+def test_a_request_during_a_restart_waits_for_the_server_within_the_connect_budget(own_server: OwnServer) -> None:
+    """The embedded server listens on a unix socket that is gone while it restarts: libpq's "No such file or
+    directory" must count as "not there yet" (retried with backoff), like "connection refused" over TCP."""
+    settings = make_settings(own_server.url, db_connect_retry_seconds=5, db_timeout_seconds=8)
+    with client_for(create_app(settings)) as api:
+        user = "restart"
+        headers = bearer(make_token(user))
+        assert api.get(f"/api/{user}/tasks", headers=headers).status_code == 200
+        own_server.stop()
+        restart = threading.Timer(0.5, own_server.start)
+        restart.start()
+        try:
+            waited = api.get(f"/api/{user}/tasks", headers=headers)  # sent while the server is down
+        finally:
+            restart.join()
+        assert waited.status_code == 200, waited.text
