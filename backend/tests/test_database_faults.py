@@ -131,6 +131,7 @@ def test_an_outage_gives_503s_and_the_service_recovers_by_itself(own_server: Own
 def test_every_acknowledged_write_survives_a_crash_mid_write(own_server: OwnServer, api: httpx.Client) -> None:
     acknowledged: list[tuple[str, int]] = []
     statuses: list[int] = []
+    acknowledged_at: list[float] = []
     stop = threading.Event()
 
     def writer(n: int) -> None:
@@ -144,14 +145,17 @@ def test_every_acknowledged_write_survives_a_crash_mid_write(own_server: OwnServ
                 statuses.append(response.status_code)
                 if response.status_code == 201:
                     acknowledged.append((user, response.json()["id"]))
+                    acknowledged_at.append(time.monotonic())
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
     for thread in threads:
         thread.start()
     time.sleep(0.4)
+    crashed = time.monotonic()
     own_server.crash()
     time.sleep(0.3)
     own_server.start()
+    restarted = time.monotonic()
     time.sleep(0.8)
     stop.set()
     for thread in threads:
@@ -164,8 +168,11 @@ def test_every_acknowledged_write_survives_a_crash_mid_write(own_server: OwnServ
     lost = [(user, task_id) for user, task_id in acknowledged if task_id not in stored[user]]
     assert len(acknowledged) > 20
     assert lost == []
-    assert set(statuses) <= {201, 503}, set(statuses)
-    assert 503 in statuses  # the crash was felt, and answered as "retry", never as a 500
+    assert set(statuses) <= {201, 503}, set(statuses)  # during the crash: "retry" (or a wait), never a 500
+    # Writes were acknowledged before the crash and after the restart: it happened mid-write. (Whether clients saw
+    # 503s depends on timing: a request may also wait through the restart within DB_CONNECT_RETRY_SECONDS.)
+    assert any(at < crashed for at in acknowledged_at)
+    assert any(at > restarted for at in acknowledged_at)
 
 
 @req("DB-1")
