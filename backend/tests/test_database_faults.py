@@ -150,13 +150,21 @@ def test_every_acknowledged_write_survives_a_crash_mid_write(own_server: OwnServ
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
     for thread in threads:
         thread.start()
-    time.sleep(0.4)
+    # Crash only once writes are flowing (a fixed sleep was too short on a busy CI machine).
+    started = time.monotonic()
+    while len(acknowledged) < 12:
+        assert time.monotonic() - started < 10, "no writes acknowledged within 10 s"
+        time.sleep(0.02)
     crashed = time.monotonic()
     own_server.crash()
     time.sleep(0.3)
     own_server.start()
     restarted = time.monotonic()
-    time.sleep(0.8)
+    while not any(at > restarted for at in acknowledged_at):
+        if time.monotonic() - restarted > 10:
+            break  # asserted below, after the writers have stopped
+        time.sleep(0.02)
+    time.sleep(0.3)
     stop.set()
     for thread in threads:
         thread.join()
