@@ -3,7 +3,6 @@
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -15,7 +14,7 @@ from app.errors import install_error_handlers
 from app.hardening import HardeningMiddleware
 from app.limits import BodySizeLimitMiddleware
 from app.metrics import install_metrics
-from app.observability import AccessLogMiddleware, is_acceptable_request_id
+from app.observability import Recorder, RequestObserver, log_access
 from app.openapi import install_openapi
 from app.settings import Settings, get_settings
 
@@ -58,9 +57,9 @@ def create_app(
         expose_headers=["Location", "X-Request-ID", "Retry-After", "ETag", "Idempotent-Replayed"],
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(AccessLogMiddleware)
+    recorders: list[Recorder] = [log_access]
     if settings.metrics_enabled:
-        install_metrics(app, app.state.database)  # GET /metrics (Prometheus), and the middleware that counts
-    app.add_middleware(CorrelationIdMiddleware, validator=is_acceptable_request_id)
+        recorders.append(install_metrics(app, app.state.database))  # GET /metrics (Prometheus), and the counting
+    app.add_middleware(RequestObserver, recorders=recorders)
     app.add_middleware(HardeningMiddleware, body_timeout_seconds=settings.body_timeout_seconds)
     return app

@@ -20,10 +20,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
-from starlette.types import ASGIApp, Scope
+from starlette.types import Scope
 
 from app.db import Database
-from app.observability import ResponseObserver
+from app.observability import Recorder
 
 METRICS_PATH = "/metrics"
 # Requests that matched no route share one label value: paths sent by clients must not create series.
@@ -49,11 +49,10 @@ class _PoolCollector(Collector):
         yield GaugeMetricFamily("db_pool_requests_waiting", "Requests waiting for a connection", value=waiting)
 
 
-class MetricsMiddleware(ResponseObserver):
-    """Counts and times every HTTP request."""
+class RequestMetrics:
+    """Counts and times every HTTP request: a recorder for app.observability.RequestObserver."""
 
-    def __init__(self, app: ASGIApp, registry: CollectorRegistry) -> None:
-        super().__init__(app)
+    def __init__(self, registry: CollectorRegistry) -> None:
         self.requests = Counter(
             "http_requests", "HTTP responses by route template", ["method", "route", "status"], registry=registry
         )
@@ -67,7 +66,7 @@ class MetricsMiddleware(ResponseObserver):
         # The labelled series, looked up once: `.labels()` builds and locks on every call (~5 µs a request).
         self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
-    def record(self, scope: Scope, status: int, seconds: float) -> None:
+    def __call__(self, scope: Scope, status: int, seconds: float) -> None:
         route = scope.get("route")  # set by FastAPI's router on the scope it passes down: the template
         template = getattr(route, "path", UNMATCHED)
         method = scope["method"] if scope["method"] in _METHODS else "OTHER"  # clients may send any token
@@ -82,7 +81,8 @@ class MetricsMiddleware(ResponseObserver):
         series[1].observe(seconds)
 
 
-def install_metrics(app: FastAPI, database: Database) -> None:
+def install_metrics(app: FastAPI, database: Database) -> Recorder:
+    """Adds GET /metrics; returns the recorder that counts each request."""
     registry = CollectorRegistry(auto_describe=True)
     registry.register(_PoolCollector(database))
     exposition = registry
@@ -95,4 +95,4 @@ def install_metrics(app: FastAPI, database: Database) -> None:
     async def metrics(request: Request) -> Response:
         return Response(generate_latest(exposition), media_type=CONTENT_TYPE_LATEST)
 
-    app.add_middleware(MetricsMiddleware, registry=registry)
+    return RequestMetrics(registry)

@@ -8,8 +8,11 @@ import logging.config
 import re
 import sys
 import time
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
+from uuid import uuid4
 
+from asgi_correlation_id import correlation_id
 from pythonjsonlogger.core import RESERVED_ATTRS
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -17,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 access_logger = logging.getLogger("app.access")
+logger = logging.getLogger("app.observability")
 
 
 def is_acceptable_request_id(value: str) -> bool:
@@ -94,45 +98,68 @@ def logging_config(level: str, log_format: str = "json") -> dict[str, Any]:
     }
 
 
-class ResponseObserver:
-    """Pure ASGI (no task hop): runs the app, then hands `record()` the request's scope, the status the client got
-    and the time taken. The access log and the metrics are both observers."""
+Recorder = Callable[[Scope, int, float], None]  # (the request's scope, the status the client got, seconds taken)
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class RequestObserver:
+    """One pure-ASGI layer (no task hop) for what every request gets on its way through: its id — the X-Request-ID
+    it came with when tame, else a new one — in every log line and on the answer; and, once answered, each
+    recorder (the access log line, the metrics) gets the status and the time taken.
+
+    One layer rather than three (asgi-correlation-id's middleware, the access log's, the metrics'): each ASGI layer
+    costs a request several microseconds, and that library's Starlette header parsing more (docs/performance.md).
+    The library's context variable and log filter are still the ones used.
+    """
+
+    def __init__(self, app: ASGIApp, recorders: Sequence[Recorder]) -> None:
         self.app = app
-
-    def record(self, scope: Scope, status: int, seconds: float) -> None:
-        raise NotImplementedError
+        self.recorders = tuple(recorders)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        request_id = _request_id(scope)
+        correlation_id.set(request_id)
+        raw_id = (b"x-request-id", request_id.encode())
         started = time.perf_counter()
         status = 500  # what the client gets if the app fails before answering
 
-        async def send_and_record(message: Message) -> None:
+        async def send_observed(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                message = {**message, "headers": [*message["headers"], raw_id]}
             await send(message)
 
         try:
-            await self.app(scope, receive, send_and_record)
+            await self.app(scope, receive, send_observed)
         finally:
-            self.record(scope, status, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            for record in self.recorders:
+                record(scope, status, seconds)
 
 
-class AccessLogMiddleware(ResponseObserver):
+def _request_id(scope: Scope) -> str:
+    sent: bytes | None = next((value for name, value in scope["headers"] if name == b"x-request-id"), None)
+    if sent is None:
+        return uuid4().hex
+    text = sent.decode("latin-1")
+    if is_acceptable_request_id(text):
+        return text
+    made = uuid4().hex
+    logger.warning("X-Request-ID refused (not 1-128 of A-Z a-z 0-9 . _ : -): made %s instead", made)
+    return made
+
+
+def log_access(scope: Scope, status: int, seconds: float) -> None:
     """One structured line per request: method, path, status, duration."""
-
-    def record(self, scope: Scope, status: int, seconds: float) -> None:
-        access_logger.info(
-            "request",
-            extra={
-                "method": scope["method"],
-                "path": scope["path"],
-                "status": status,
-                "duration_ms": round(seconds * 1000, 2),
-            },
-        )
+    access_logger.info(
+        "request",
+        extra={
+            "method": scope["method"],
+            "path": scope["path"],
+            "status": status,
+            "duration_ms": round(seconds * 1000, 2),
+        },
+    )
