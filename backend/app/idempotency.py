@@ -11,7 +11,6 @@ about once a minute one request also purges everyone's (purge_expired_idempotenc
 """
 
 import hashlib
-import json
 import time
 from functools import lru_cache
 from typing import Annotated, Any
@@ -132,7 +131,7 @@ async def _replay(db: Database, keyed: dict[str, Any], response: Response) -> li
         )
     response.status_code = first["status"]
     response.headers["Idempotent-Replayed"] = "true"
-    row: Row = first["response"] if isinstance(first["response"], dict) else json.loads(first["response"])
+    row: Row = first["response"]  # jsonb: psycopg hands it over already decoded
     return [row]
 
 
