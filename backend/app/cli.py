@@ -133,6 +133,7 @@ def _run(args: argparse.Namespace, *, serve_only: bool = False) -> None:
             workers=args.workers,
             log_config=logging_config(settings.log_level, log_format),  # the same lines in every worker process
             proxy_headers=False,
+            ws="none",  # no WebSocket routes: not loading a WebSocket protocol saves start-up time and memory
         )
 
 
