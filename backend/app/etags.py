@@ -2,8 +2,8 @@
 If-Match / If-None-Match headers read into what a statement can check.
 
 A task's ETag is `"<id>.<version>"`: `version` is raised by every statement that changes the task (migration 0004)
-and stays when nothing changed, so the tag is strong. A list's ETag is a digest of its tasks' (id, version) pairs,
-so it changes when any task is created, changed or deleted.
+and stays when nothing changed, so the tag is strong. A list's ETag is a digest of its body: every change to a task
+raises `updated_at` with its version, so the list's tag changes when any task is created, changed or deleted.
 """
 
 import hashlib
@@ -23,9 +23,8 @@ def task_etag(row: dict[str, Any]) -> str:
     return f'"{row["id"]}.{row["version"]}"'
 
 
-def list_etag(rows: Sequence[dict[str, Any]]) -> str:
-    versions = ",".join(f"{row['id']}.{row['version']}" for row in rows)
-    return f'"list.{hashlib.blake2b(versions.encode(), digest_size=12).hexdigest()}"'
+def list_etag(body: bytes) -> str:
+    return f'"list.{hashlib.blake2b(body, digest_size=12).hexdigest()}"'
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy import any_, case, func, insert, literal_column, not_
+from sqlalchemy import Text, any_, case, cast, func, insert, literal_column, not_
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql import ClauseElement
 from sqlmodel import bindparam, col, delete, select, update
 
@@ -19,7 +20,7 @@ from app.db import Database, DatabaseDep, Row
 from app.errors import PROBLEM_RESPONSES, ApiError
 from app.etags import Condition, IfMatchDep, IfNoneMatchDep, list_etag, task_etag
 from app.idempotency import IdempotencyKeyDep, run_once
-from app.models import CompletionUpdate, Task, TaskCreate, TaskList, TaskRead, TaskUpdate
+from app.models import CompletionUpdate, Task, TaskCreate, TaskList, TaskRead, TaskUpdate, task_read_columns
 from app.openapi import conditional_responses
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=PROBLEM_RESPONSES)
@@ -31,10 +32,19 @@ _BIGINT_MAX = 2**63 - 1
 # it again. Each returns whole rows, so a route never reads a task back. Every change raises `version` (the ETag).
 _MINE = (col(Task.id) == bindparam("id")) & (col(Task.user_id) == bindparam("owner"))
 _ROW = tuple(Task.__table__.c)  # type: ignore[attr-defined]  # rows as plain dicts, no ORM objects
+# The list comes back as its JSON body, rendered by PostgreSQL (one text value: no row objects, no validation and
+# serialisation on the way out; ~200 µs less CPU for 20 tasks, docs/performance.md), byte for byte what pydantic
+# writes for the single-task routes. Newest first.
+_SHOWN = select(*task_read_columns()).correlate(Task).lateral("task")
+_ITEMS = func.string_agg(
+    cast(func.row_to_json(_SHOWN.table_valued()), Text),
+    aggregate_order_by(literal_column("','"), col(Task.created_at).desc(), col(Task.id).desc()),
+)
 LIST = (
-    select(*_ROW)
+    select(func.concat(literal_column("'['"), _ITEMS, literal_column("']'")).label("body"))
+    .select_from(Task)
+    .join(_SHOWN, literal_column("true"))
     .where(col(Task.user_id) == bindparam("owner"))
-    .order_by(col(Task.created_at).desc(), col(Task.id).desc())
 )
 GET = select(*_ROW).where(_MINE)
 CREATE = (
@@ -154,15 +164,15 @@ async def _change(
     response_model=TaskList,
     responses=conditional_responses(304),
 )
-async def list_tasks(owner: OwnerDep, db: DatabaseDep, response: Response, condition: IfNoneMatchDep) -> Any:
+async def list_tasks(owner: OwnerDep, db: DatabaseDep, condition: IfNoneMatchDep) -> Response:
     """All of the user's tasks, newest first, with an `ETag` for the whole list: send it back as `If-None-Match`
     to get a 304 with no body while nothing in the list has changed."""
     rows = await db.run(LIST, {"owner": owner}, idempotent=True)
-    etag = list_etag(rows)
+    body = rows[0]["body"].encode()  # the JSON, from PostgreSQL (above): returned as is
+    etag = list_etag(body)
     if condition is not None and condition.matches_weakly(etag):
         return _not_modified(etag)
-    response.headers["ETag"] = etag
-    return rows
+    return Response(body, media_type="application/json", headers={"ETag": etag})
 
 
 @router.post(

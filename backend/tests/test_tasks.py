@@ -4,8 +4,10 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
+from app.db import libpq_url
 from tests.conftest import bearer, make_token
 
 req = pytest.mark.req
@@ -88,6 +90,35 @@ def test_list_returns_only_my_tasks_newest_first(
 
     assert response.status_code == 200
     assert [t["id"] for t in response.json()] == [t["id"] for t in reversed(created)]
+
+
+@req("FR-007", "C-TASK-7")
+def test_the_list_postgresql_renders_is_byte_for_byte_the_tasks_as_the_api_writes_them(
+    client: httpx.Client, database_url: str, user: str, auth: dict[str, str], create_task: Any
+) -> None:
+    """The list's JSON is rendered by PostgreSQL (app/tasks.py LIST); each single-task answer by pydantic."""
+    awkward = ['q"uote \\ back', "ctl \x01\x1f del \x7f", "é ü 😀 </script>", "line\nbreak\ttab"]
+    created = [create_task(user, title=title, description=title) for title in awkward]
+    created.append(create_task(user, title="no description"))
+    whole, fraction = created[0]["id"], created[1]["id"]
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as connection:  # times pydantic writes apart
+        connection.execute(
+            "UPDATE tasks SET created_at = '2026-01-01 00:00:00+00', updated_at = '2026-01-01 00:00:01.12+05'"
+            " WHERE id = %s",
+            (whole,),
+        )
+        connection.execute("UPDATE tasks SET updated_at = '2027-06-30 23:59:59.000001+00' WHERE id = %s", (fraction,))
+
+    listed = client.get(f"/api/{user}/tasks", headers=auth)
+    singles = [client.get(f"/api/{user}/tasks/{task['id']}", headers=auth).content for task in listed.json()]
+
+    assert listed.headers["content-type"] == "application/json"
+    assert listed.content == b"[" + b",".join(singles) + b"]"
+    by_id = {task["id"]: task for task in listed.json()}
+    assert by_id[whole]["created_at"] == "2026-01-01T00:00:00Z"
+    assert by_id[whole]["updated_at"] == "2025-12-31T19:00:01.120000Z"
+    assert by_id[fraction]["updated_at"] == "2027-06-30T23:59:59.000001Z"
+    assert {task["title"] for task in by_id.values()} == {*awkward, "no description"}
 
 
 @req("FR-008", "SC-001")
