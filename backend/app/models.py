@@ -24,7 +24,6 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     Text,
-    case,
     func,
     literal_column,
     text,
@@ -192,11 +191,8 @@ def task_read_columns() -> list[Any]:  # SQLModel's `col()` is typed as the mapp
 
 
 def _as_pydantic_writes_it(column: Mapped[datetime | None]) -> ColumnElement[str]:
-    """ISO 8601 in UTC with `Z`; the microseconds only when there are any (`...T19:30:00Z`, `...T19:30:00.120000Z`)."""
+    """ISO 8601 in UTC with `Z`; the microseconds only when there are any (`...T19:30:00Z`, `...T19:30:00.120000Z`).
+    One to_char() and a replace: to_char is most of what rendering a list costs PostgreSQL (measured with pgbench)."""
     utc = func.timezone(literal_column("'UTC'"), column)  # literal_column: app.db binds request parameters only
-    whole_second = func.to_char(utc, literal_column("'US'")) == literal_column("'000000'")
-    return func.concat(
-        func.to_char(utc, literal_column("'YYYY-MM-DD\"T\"HH24:MI:SS'")),
-        case((whole_second, literal_column("''")), else_=func.to_char(utc, literal_column("'.US'"))),
-        literal_column("'Z'"),
-    )
+    written = func.to_char(utc, literal_column('\'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\''))
+    return func.replace(written, literal_column("'.000000Z'"), literal_column("'Z'"))
