@@ -1,5 +1,6 @@
 """Shared fixtures: a real PostgreSQL (TEST_DATABASE_URL, or an embedded one), a live server, real signed tokens."""
 
+import functools
 import os
 import secrets
 import tempfile
@@ -9,7 +10,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import jwt
@@ -147,3 +148,51 @@ def create_task(client: httpx.Client) -> Callable[..., dict[str, Any]]:
         return dict(response.json())
 
     return create
+
+
+T = TypeVar("T")
+
+
+def start_one_by_one(targets: list[Callable[[], None]]) -> list[threading.Thread]:
+    """A thread for each target, started one after another: each once the one before is running. On Python 3.11,
+    two threads that install coverage's trace function at the same moment can kill one of them before it runs
+    (CPython #98257, "Cannot install a trace function while another trace function is being installed")."""
+    running = threading.Semaphore(0)
+
+    def announced(target: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            running.release()  # past the trace function's installation: the next thread may start
+            target()
+
+        return run
+
+    threads = []
+    for target in targets:
+        thread = threading.Thread(target=announced(target))
+        thread.start()
+        assert running.acquire(timeout=30), "a test thread did not start"
+        threads.append(thread)
+    return threads
+
+
+def all_at_once(count: int, work: Callable[[int], T]) -> list[T]:
+    """`work(0)` ... `work(count - 1)`, each in its own thread (started one by one), released together by a
+    barrier; their results in order. The first failure is raised here."""
+    barrier = threading.Barrier(count + 1)
+    results: list[Any] = [None] * count
+    failures: list[BaseException] = []
+
+    def run(n: int) -> None:
+        barrier.wait(timeout=30)
+        try:
+            results[n] = work(n)
+        except BaseException as failure:  # re-raised in the caller's thread below
+            failures.append(failure)
+
+    threads = start_one_by_one([functools.partial(run, n) for n in range(count)])
+    barrier.wait(timeout=30)
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return results

@@ -1,14 +1,12 @@
 """Concurrency: toggles are atomic, and users working at once never see each other's rows."""
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import httpx
 import pytest
 
-from tests.conftest import bearer, make_token
+from tests.conftest import all_at_once, bearer, make_token
 
 req = pytest.mark.req
 
@@ -16,16 +14,13 @@ T = TypeVar("T")
 
 
 def _all_at_once(base_url: str, count: int, request: Callable[[httpx.Client, int], T]) -> list[T]:
-    """Run `request` `count` times in parallel, each on its own connection, released together by a barrier."""
-    barrier = threading.Barrier(count)
+    """Run `request` `count` times in parallel, each on its own connection, released together."""
 
     def run(n: int) -> T:
         with httpx.Client(base_url=base_url, timeout=30) as http:
-            barrier.wait(timeout=30)  # connect first, then fire together: as much overlap as the server allows
             return request(http, n)
 
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
+    return all_at_once(count, run)
 
 
 @req("C-TASK-5", "FR-011")

@@ -4,6 +4,7 @@ Each test owns a real PostgreSQL server (embedded, in a temporary folder) that i
 """
 
 import asyncio
+import functools
 import socket
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from psycopg.conninfo import conninfo_to_dict
 from app.cli import BACKEND_DIR, migrate
 from app.db import Database, libpq_url, normalise_url
 from app.main import create_app
-from tests.conftest import bearer, client_for, make_settings, make_token
+from tests.conftest import bearer, client_for, make_settings, make_token, start_one_by_one
 
 req = pytest.mark.req
 
@@ -147,9 +148,7 @@ def test_every_acknowledged_write_survives_a_crash_mid_write(own_server: OwnServ
                     acknowledged.append((user, response.json()["id"]))
                     acknowledged_at.append(time.monotonic())
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
+    threads = start_one_by_one([functools.partial(writer, n) for n in range(6)])
     # Crash only once writes are flowing (a fixed sleep was too short on a busy CI machine).
     started = time.monotonic()
     while len(acknowledged) < 12:

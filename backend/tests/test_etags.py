@@ -2,14 +2,13 @@
 
 import secrets
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 import psycopg
 import pytest
 
-from tests.conftest import bearer, make_token
+from tests.conftest import all_at_once, bearer, make_token
 
 req = pytest.mark.req
 
@@ -174,8 +173,7 @@ def test_of_parallel_puts_with_one_if_match_exactly_one_succeeds(
             headers = auth | {"If-Match": etag}
             return own.put(_url(user, task), json={"title": f"writer {n}"}, headers=headers).status_code
 
-    with ThreadPoolExecutor(16) as pool:
-        statuses = list(pool.map(put, range(16)))
+    statuses = all_at_once(16, put)
     assert sorted(statuses) == [200] + [412] * 15
     with psycopg.connect(database_url) as connection:
         version = connection.execute("SELECT version FROM tasks WHERE id = %s", (task["id"],)).fetchone()

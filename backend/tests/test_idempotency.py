@@ -5,7 +5,6 @@ import secrets
 import socket
 import time
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -13,7 +12,7 @@ import psycopg
 import pytest
 
 from app.main import create_app
-from tests.conftest import bearer, client_for, make_settings, make_token
+from tests.conftest import all_at_once, bearer, client_for, make_settings, make_token
 
 req = pytest.mark.req
 
@@ -244,8 +243,7 @@ def test_parallel_creates_with_one_key_make_exactly_one_task(client: httpx.Clien
         with httpx.Client(base_url=str(client.base_url), timeout=20) as own:
             return _create(own, user, key)
 
-    with ThreadPoolExecutor(16) as pool:
-        answers = list(pool.map(create, range(16)))
+    answers = all_at_once(16, create)
     assert {answer.status_code for answer in answers} <= {201, 409}
     created = [answer for answer in answers if answer.status_code == 201]
     assert len([answer for answer in created if "Idempotent-Replayed" not in answer.headers]) == 1
@@ -262,8 +260,7 @@ def test_parallel_toggles_with_one_key_toggle_once(client: httpx.Client, user: s
         with httpx.Client(base_url=str(client.base_url), timeout=20) as own:
             return own.patch(f"{task_url}/complete", headers=auth | {"Idempotency-Key": key}).status_code
 
-    with ThreadPoolExecutor(16) as pool:
-        statuses = list(pool.map(toggle, range(16)))
+    statuses = all_at_once(16, toggle)
     assert set(statuses) <= {200, 409}
     assert 200 in statuses
     assert client.get(task_url, headers=auth).json()["completed"] is True

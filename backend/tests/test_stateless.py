@@ -1,12 +1,10 @@
 """Statelessness: any instance serves any request; nothing about a caller lives in the process or a cookie."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 import httpx
 import pytest
 
 from app.main import create_app
-from tests.conftest import bearer, client_for, make_settings, make_token
+from tests.conftest import all_at_once, bearer, client_for, make_settings, make_token
 
 req = pytest.mark.req
 
@@ -58,8 +56,7 @@ def test_every_crud_route_answers_correctly_under_concurrent_load(client: httpx.
                 ]
             return statuses
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lifecycle, range(8)))
+    results = all_at_once(8, lifecycle)
 
     for statuses in results:
         assert statuses == [201, 200, 200, 200, 200, 200] * 5
