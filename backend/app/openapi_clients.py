@@ -84,6 +84,15 @@ def header(name: str) -> dict[str, Any]:
 _HEADERS_BY_STATUS = {"401": ["WWW-Authenticate"], "429": ["Retry-After"], "503": ["Retry-After"]}
 
 
+BEARER: list[dict[str, list[str]]] = [{"HTTPBearer": []}]
+BEARER_SCHEME = {
+    "type": "http",
+    "description": "A JWT from the Better Auth frontend (or `todo-api token`).",
+    "scheme": "bearer",
+    "bearerFormat": "JWT",
+}
+
+
 def describe_for_clients(schema: dict[str, Any], settings: Settings) -> None:
     schema["info"] |= {
         "description": DESCRIPTION,
@@ -93,12 +102,12 @@ def describe_for_clients(schema: dict[str, Any], settings: Settings) -> None:
     }
     schema["servers"] = [{"url": settings.public_url, "description": "This deployment (setting PUBLIC_URL)"}]
     schema["tags"] = TAGS
-    # Declared once for the whole API; the health probes switch it off for themselves below.
-    schema["security"] = [{"HTTPBearer": []}]
-    schema["components"]["securitySchemes"]["HTTPBearer"]["bearerFormat"] = "JWT"
+    # Declared once for the whole API (app.auth checks it; Swagger's "Authorize" button); off for the health probes.
+    schema["security"] = BEARER
+    schema["components"]["securitySchemes"] = {"HTTPBearer": BEARER_SCHEME}
     for path, operations in schema["paths"].items():
         for operation in operations.values():
-            operation.setdefault("security", [])  # FastAPI writes it on every route that depends on the token
+            operation["security"] = BEARER if path.startswith("/api/") else []
             _examples(path, operation)
             for status, response in operation["responses"].items():
                 # A new dict: FastAPI copies a declared response shallowly, so its headers may be shared.
