@@ -91,13 +91,19 @@ def ensure_app_role(admin_url: str) -> str:
     admin = make_url(admin_url)
     conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(conninfo, autocommit=True) as connection:
-        password = f" PASSWORD {_quote(connection, admin.password)}" if admin.password else ""
-        connection.execute(
-            f"DO $$ BEGIN CREATE ROLE {APP_ROLE} LOGIN{password}; "
-            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
-        )
+        _create_login_role(connection, APP_ROLE, admin.password)
         connection.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON tasks, idempotency_keys TO {APP_ROLE}")
     return admin.set(username=APP_ROLE).render_as_string(hide_password=False)
+
+
+def _create_login_role(connection: psycopg.Connection[Any], role: str, password: str | None) -> None:
+    """`role` as a login role with `password` (none if None), unless it exists already (also when another process
+    creates it at the same moment)."""
+    with_password = f" PASSWORD {_quote(connection, password)}" if password else ""
+    connection.execute(
+        f"DO $$ BEGIN CREATE ROLE {role} LOGIN{with_password}; "
+        "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+    )
 
 
 def ensure_auth_role(admin_url: str, schemas: list[str]) -> str:
@@ -112,11 +118,7 @@ def ensure_auth_role(admin_url: str, schemas: list[str]) -> str:
     admin = make_url(admin_url)
     conninfo = admin.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(conninfo, autocommit=True) as connection:
-        password = f" PASSWORD {_quote(connection, admin.password)}" if admin.password else ""
-        connection.execute(
-            f"DO $$ BEGIN CREATE ROLE {AUTH_ROLE} LOGIN{password}; "
-            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
-        )
+        _create_login_role(connection, AUTH_ROLE, admin.password)
         role = psycopg.sql.Identifier(AUTH_ROLE)
         database = psycopg.sql.Identifier(connection.info.dbname)
         connection.execute(psycopg.sql.SQL("GRANT CREATE ON DATABASE {} TO {}").format(database, role))
