@@ -25,6 +25,7 @@ from app.startup import (
     migrate,
     migrate_in_child,
     migrate_or_fail,
+    schema_if_current,
     schema_line,
     where,
 )
@@ -86,7 +87,8 @@ def _run(args: argparse.Namespace, *, serve_only: bool = False) -> None:
 
             os.environ["DATABASE_URL"] = stack.enter_context(embedded_postgres(args.data_dir / "postgres"))
             get_settings.cache_clear()
-        schema = migrate_in_child(get_settings().migration_url, apply=not serve_only)
+        migration_url = get_settings().migration_url
+        schema = schema_if_current(migration_url) or migrate_in_child(migration_url, apply=not serve_only)
         if schema.after != schema.head:
             raise StartupError(
                 f"the database schema is at {schema.after or 'nothing'} and this release needs {schema.head}: "

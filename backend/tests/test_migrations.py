@@ -14,7 +14,10 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers the tasks table on SQLModel.metadata)
+from alembic.script import ScriptDirectory
+
 from app.cli import BACKEND_DIR, migrate
+from app.startup import Schema, newest_revision, schema_if_current
 from app.db import normalise_url
 from tests.conftest import fresh_database
 
@@ -94,6 +97,30 @@ def test_migrations_upgrade_downgrade_and_upgrade_again(empty_database: str) -> 
     migrate(empty_database)
     assert "tasks" in _schema_objects(empty_database)
     assert _differences(empty_database) == []
+
+
+@req("SC-007", "C-OPS-5")
+def test_the_head_read_from_file_names_is_alembics_own() -> None:
+    # The start-up check reads the head without Alembic: it must agree with Alembic's own answer.
+    config = Config(str(BACKEND_DIR / "alembic.ini"))
+    assert newest_revision() == ScriptDirectory.from_config(config).get_current_head()
+
+
+@req("SC-007", "C-OPS-5")
+def test_the_start_up_check_sends_anything_but_a_current_schema_to_the_migration(empty_database: str) -> None:
+    config = Config(str(BACKEND_DIR / "alembic.ini"))
+    config.attributes["database_url"] = empty_database
+    head = newest_revision()
+
+    assert schema_if_current(empty_database) is None  # no alembic_version table at all
+    migrate(empty_database)
+    assert schema_if_current(empty_database) == Schema(head, head, head)
+    command.downgrade(config, "-1")  # one revision behind
+    assert schema_if_current(empty_database) is None
+    command.downgrade(config, "base")  # the table is there, with no row
+    assert schema_if_current(empty_database) is None
+    unreachable = make_url(empty_database).set(host="127.0.0.1", port=1).render_as_string(hide_password=False)
+    assert schema_if_current(unreachable) is None  # the migration child then says what is wrong
 
 
 @req("SC-007", "C-OPS-5")
