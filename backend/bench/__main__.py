@@ -77,7 +77,7 @@ def run(quick: bool) -> Report:
 
         owner = {"DATABASE_URL_UNPOOLED": admin_url}  # migrations run as the owner, the service as todo_app
         rounds = 1 if quick else 3
-        print(f"ours, tutorial-style and the ceiling, pinned to one CPU: {rounds} interleaved round(s) ...", flush=True)
+        print(f"ours, tutorial-style, floor and ceiling, one CPU each: {rounds} interleaved round(s) ...", flush=True)
         processes = start_all(app_url, admin_url, owner)
         try:
             api, ceiling = processes["ours"], processes["ceiling"]

@@ -1,7 +1,8 @@
-"""Side by side: our API, a tutorial-style FastAPI + SQLModel app (bench/tutorial.py) and the bare-FastAPI ceiling
-(bench/ceiling.py), each one process pinned to CPU 0 while wrk runs on CPU 1, on the same data. The three are
-measured route by route in the same rounds, interleaved, so a noisy neighbour slows all three alike; every figure
-is a median over the rounds, with the spread [min-max] of the per-round ratios."""
+"""Side by side: our API, a tutorial-style FastAPI + SQLModel app (bench/tutorial.py), the database floor (the
+ceiling plus one bare psycopg statement per request, bench/floor.py) and the bare-FastAPI ceiling
+(bench/ceiling.py), each one process pinned to CPU 0 while wrk runs on CPU 1, on the same data. All four are
+measured route by route in the same rounds, interleaved, so a noisy neighbour slows them alike; every figure is a
+median over the rounds, with the spread [min-max] of the per-round ratios."""
 
 import statistics
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from bench.load import Result, wrk
 
 SERVER_CPU, LOAD_CPU = "0", "1"
 ROUTES = ["list", "get", "create", "toggle", "update", "mix"]  # delete consumes rows: measured once, elsewhere
-APPS = {"ours": None, "tutorial": "bench.tutorial:app", "ceiling": "bench.ceiling:app"}
+APPS = {"ours": None, "tutorial": "bench.tutorial:app", "floor": "bench.floor:app", "ceiling": "bench.ceiling:app"}
 
 
 @dataclass
@@ -36,16 +37,18 @@ class Comparison:
 
     def table(self) -> str:
         lines = [
-            "| route | ours req/s | tutorial-style req/s | ceiling req/s | ours ÷ tutorial-style | ours ÷ ceiling "
-            "| p99 ms ours / tutorial-style |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| route | ours req/s | tutorial-style req/s | floor req/s | ceiling req/s | ours ÷ tutorial-style "
+            "| ours ÷ ceiling | floor ÷ ceiling | p99 ms ours / tutorial-style |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for route in ROUTES:
-            ours, tutorial, ceiling = (self.median(app, route) for app in APPS)
+            ours, tutorial, floor, ceiling = (self.median(app, route) for app in APPS)
             lines.append(
                 f"| {route} | {ours.requests_per_second:,.0f} | {tutorial.requests_per_second:,.0f} "
-                f"| {ceiling.requests_per_second:,.0f} | {_spread(self.ratio('ours', 'tutorial', route), 'x')} "
-                f"| {_spread(self.ratio('ours', 'ceiling', route), '')} | {ours.p99_ms:.1f} / {tutorial.p99_ms:.1f} |"
+                f"| {floor.requests_per_second:,.0f} | {ceiling.requests_per_second:,.0f} "
+                f"| {_spread(self.ratio('ours', 'tutorial', route), 'x')} "
+                f"| {_spread(self.ratio('ours', 'ceiling', route), '')} "
+                f"| {_spread(self.ratio('floor', 'ceiling', route), '')} | {ours.p99_ms:.1f} / {tutorial.p99_ms:.1f} |"
             )
         return "\n".join(lines)
 
@@ -75,10 +78,11 @@ def interleave(
 
 
 def start_all(app_url: str, admin_url: str, owner_env: dict[str, str]) -> dict[str, ApiProcess]:
-    """Ours as a user runs it (`todo-api run`); the tutorial-style app as the tables' owner (it knows nothing of
-    row-level security); the ceiling needs no database."""
+    """Ours as a user runs it (`todo-api run`); the tutorial-style app and the floor as the tables' owner (they
+    know nothing of row-level security); the ceiling needs no database."""
     return {
         "ours": ApiProcess(app_url, env=owner_env, cpus=SERVER_CPU),
         "tutorial": ApiProcess(admin_url, app=APPS["tutorial"], cpus=SERVER_CPU),
+        "floor": ApiProcess(admin_url, app=APPS["floor"], cpus=SERVER_CPU),
         "ceiling": ApiProcess(app_url, app=APPS["ceiling"], cpus=SERVER_CPU),
     }
