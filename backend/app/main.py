@@ -4,10 +4,10 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 
 from app import health, tasks
 from app.auth import TokenVerifier
+from app.cors import CORS
 from app.db import Database
 from app.docs import documented_app
 from app.errors import install_error_handlers
@@ -50,7 +50,7 @@ def create_app(
 
     # Added innermost first: the request id wraps everything, so even the access log line carries it.
     app.add_middleware(
-        CORSMiddleware,
+        CORS,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["Authorization", "Content-Type", "X-Request-ID", "Idempotency-Key", "If-Match", "If-None-Match"],

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from app.cors import _vary_by_origin
 from app.main import create_app
 from tests.conftest import SECRET, bearer, client_for, make_settings, make_token
 
@@ -111,3 +112,31 @@ def test_cors_allows_the_frontend_origin_only(client: httpx.Client, user: str) -
     assert allowed.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
     assert "authorization" in allowed.headers["Access-Control-Allow-Headers"].lower()
     assert "Access-Control-Allow-Origin" not in refused.headers
+
+
+@req("C-OPS-2")
+def test_answers_vary_by_origin_with_or_without_one(client: httpx.Client, user: str) -> None:
+    # Requests without Origin take a shorter way through (app/cors.py): the answer must still say it varies by
+    # Origin, so that no cache hands it to a browser, and carry no CORS grant.
+    auth = bearer(make_token(user))
+    plain = client.get(f"/api/{user}/tasks", headers=auth)
+    browser = client.get(f"/api/{user}/tasks", headers={"Origin": "http://localhost:3000"} | auth)
+    foreign = client.get(f"/api/{user}/tasks", headers={"Origin": "http://evil.example"} | auth)
+
+    assert plain.headers.get_list("Vary") == ["Origin"]
+    assert not [name for name in plain.headers if name.lower().startswith("access-control-")]
+    assert browser.headers.get_list("Vary") == ["Origin"]
+    assert browser.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    assert foreign.headers.get_list("Vary") == ["Origin"]
+    assert "Access-Control-Allow-Origin" not in foreign.headers
+
+
+def test_vary_origin_joins_a_vary_header_already_there() -> None:
+    assert _vary_by_origin([(b"content-type", b"text/plain")]) == [
+        (b"content-type", b"text/plain"),
+        (b"vary", b"Origin"),
+    ]
+    assert _vary_by_origin([(b"vary", b"Accept"), (b"etag", b'"1.1"')]) == [
+        (b"etag", b'"1.1"'),
+        (b"vary", b"Accept, Origin"),
+    ]

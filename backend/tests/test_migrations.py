@@ -9,16 +9,15 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers the tasks table on SQLModel.metadata)
-from alembic.script import ScriptDirectory
-
 from app.cli import BACKEND_DIR, migrate
-from app.startup import Schema, newest_revision, schema_if_current
 from app.db import normalise_url
+from app.startup import Schema, newest_revision, schema_if_current
 from tests.conftest import fresh_database
 
 req = pytest.mark.req
