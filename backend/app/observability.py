@@ -5,12 +5,12 @@ LOG_FORMAT=auto (the default) picks by whether stderr is a terminal; `human` or 
 """
 
 import logging.config
+import os
 import re
 import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
-from uuid import uuid4
 
 from asgi_correlation_id import correlation_id
 from pythonjsonlogger.core import RESERVED_ATTRS
@@ -140,20 +140,27 @@ class RequestObserver:
                 record(scope, status, seconds)
 
 
+def _new_request_id() -> str:
+    # 32 random hex digits, as uuid4().hex would give (less its fixed version bits) at a tenth of the cost.
+    return os.urandom(16).hex()
+
+
 def _request_id(scope: Scope) -> str:
     sent: bytes | None = next((value for name, value in scope["headers"] if name == b"x-request-id"), None)
     if sent is None:
-        return uuid4().hex
+        return _new_request_id()
     text = sent.decode("latin-1")
     if is_acceptable_request_id(text):
         return text
-    made = uuid4().hex
+    made = _new_request_id()
     logger.warning("X-Request-ID refused (not 1-128 of A-Z a-z 0-9 . _ : -): made %s instead", made)
     return made
 
 
 def log_access(scope: Scope, status: int, seconds: float) -> None:
     """One structured line per request: method, path, status, duration."""
+    if not access_logger.isEnabledFor(logging.INFO):  # the line's fields are not even gathered
+        return
     access_logger.info(
         "request",
         extra={
