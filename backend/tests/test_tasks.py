@@ -96,7 +96,7 @@ def test_list_returns_only_my_tasks_newest_first(
 def test_the_list_postgresql_renders_is_byte_for_byte_the_tasks_as_the_api_writes_them(
     client: httpx.Client, database_url: str, user: str, auth: dict[str, str], create_task: Any
 ) -> None:
-    """The list's JSON is rendered by PostgreSQL (app/tasks.py LIST); each single-task answer by pydantic."""
+    """The reads' JSON is rendered by PostgreSQL (app/tasks.py LIST, GET); the changes' by pydantic."""
     awkward = ['q"uote \\ back', "ctl \x01\x1f del \x7f", "é ü 😀 </script>", "line\nbreak\ttab"]
     created = [create_task(user, title=title, description=title) for title in awkward]
     created.append(create_task(user, title="no description"))
@@ -110,10 +110,17 @@ def test_the_list_postgresql_renders_is_byte_for_byte_the_tasks_as_the_api_write
         connection.execute("UPDATE tasks SET updated_at = '2027-06-30 23:59:59.000001+00' WHERE id = %s", (fraction,))
 
     listed = client.get(f"/api/{user}/tasks", headers=auth)
-    singles = [client.get(f"/api/{user}/tasks/{task['id']}", headers=auth).content for task in listed.json()]
+    read = [client.get(f"/api/{user}/tasks/{task['id']}", headers=auth) for task in listed.json()]
+    # Setting the value a task already has changes nothing, and answers with the task as pydantic writes it.
+    written = [
+        client.patch(f"/api/{user}/tasks/{task['id']}/complete", json={"completed": task["completed"]}, headers=auth)
+        for task in listed.json()
+    ]
 
     assert listed.headers["content-type"] == "application/json"
-    assert listed.content == b"[" + b",".join(singles) + b"]"
+    assert [answer.headers["content-type"] for answer in read] == ["application/json"] * len(read)
+    assert [answer.content for answer in read] == [answer.content for answer in written]
+    assert listed.content == b"[" + b",".join(answer.content for answer in read) + b"]"
     by_id = {task["id"]: task for task in listed.json()}
     assert by_id[whole]["created_at"] == "2026-01-01T00:00:00Z"
     assert by_id[whole]["updated_at"] == "2025-12-31T19:00:01.120000Z"
