@@ -19,10 +19,10 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Any
 
 import psycopg
-from fastapi import Depends, Request
+from fastapi import Request
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from sqlalchemy import text
@@ -259,9 +259,7 @@ def _hung_up(connection: Connection) -> bool:
     return bool(readable)
 
 
-async def get_database(request: Request) -> Database:  # async: FastAPI runs a plain `def` dependency in a thread
-    database: Database = request.app.state.database
-    return database
-
-
-DatabaseDep = Annotated[Database, Depends(get_database)]
+def database(request: Request) -> Database:
+    """The app's pool, opened by the lifespan. A plain call, not a FastAPI dependency (app/auth.py says why)."""
+    found: Database = request.app.state.database
+    return found

@@ -10,9 +10,9 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Header, Request
+from starlette.requests import Request
 
 # One entity-tag, then optional whitespace. Hand-written because neither Starlette nor FastAPI parses these headers,
 # and a tag may itself contain a comma (`"a,b"`), so splitting on commas would be wrong.
@@ -70,32 +70,12 @@ def parse(values: Sequence[str]) -> Condition | None:
     return Condition(tags=tuple(tags))
 
 
-async def if_match(
-    request: Request,
-    header: Annotated[
-        str | None,
-        Header(
-            alias="If-Match",
-            description="Change only if the task's current ETag is one of these (or `*`: if it exists); "
-            "otherwise 412 with the current ETag, and nothing changes.",
-        ),
-    ] = None,
-) -> Condition | None:
+def if_match(request: Request) -> Condition | None:
+    """The request's If-Match lines. Read by the routes themselves, not as a FastAPI dependency (app/auth.py says
+    why); app/openapi.py documents the header on each route that reads it."""
     return parse(request.headers.getlist("if-match"))
 
 
-async def if_none_match(
-    request: Request,
-    header: Annotated[
-        str | None,
-        Header(
-            alias="If-None-Match",
-            description="Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`.",
-        ),
-    ] = None,
-) -> Condition | None:
+def if_none_match(request: Request) -> Condition | None:
+    """The request's If-None-Match lines (as if_match)."""
     return parse(request.headers.getlist("if-none-match"))
-
-
-IfMatchDep = Annotated[Condition | None, Depends(if_match)]
-IfNoneMatchDep = Annotated[Condition | None, Depends(if_none_match)]

@@ -59,6 +59,26 @@ _CONDITIONAL: dict[int, dict[str, Any]] = {
     422: {"model": Problem, "description": "This Idempotency-Key was already used for a different request"},
 }
 
+IF_MATCH = (
+    "If-Match",
+    "Change only if the task's current ETag is one of these (or `*`: if it exists); "
+    "otherwise 412 with the current ETag, and nothing changes.",
+)
+IF_NONE_MATCH = (
+    "If-None-Match",
+    "Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`.",
+)
+
+
+def reads_header(header: tuple[str, str]) -> dict[str, Any]:
+    """`openapi_extra` for a route that reads an optional header itself (app/etags.py), as FastAPI would have
+    documented it as a parameter."""
+    name, description = header
+    schema = {"type": "string", "title": name, "description": description}
+    return {
+        "parameters": [{"name": name, "in": "header", "required": False, "description": description, "schema": schema}]
+    }
+
 
 def conditional_responses(*statuses: int, created: bool = False) -> dict[int | str, dict[str, Any]]:
     """The safe-retry answers a route can give (304/409/412/422), and the headers of its success response."""

@@ -6,7 +6,7 @@ an Idempotency-Key is remembered with the change itself.
 """
 
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from fastapi import APIRouter, Body, Depends, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -15,13 +15,13 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql import ClauseElement
 from sqlmodel import bindparam, col, delete, select, update
 
-from app.auth import OwnerDep
-from app.db import Database, DatabaseDep, Row
+from app.auth import OwnerDep, UserIdPath, verified_owner
+from app.db import Database, Row, database
 from app.errors import PROBLEM_RESPONSES, ApiError
-from app.etags import Condition, IfMatchDep, IfNoneMatchDep, list_etag, task_etag
+from app.etags import Condition, if_match, if_none_match, list_etag, task_etag
 from app.idempotency import IdempotencyKeyDep, run_once
 from app.models import CompletionUpdate, Task, TaskCreate, TaskList, TaskRead, TaskUpdate, task_read_columns
-from app.openapi import conditional_responses
+from app.openapi import IF_MATCH, IF_NONE_MATCH, conditional_responses, reads_header
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=PROBLEM_RESPONSES)
 
@@ -99,24 +99,36 @@ def _guarded(statement: ClauseElement) -> ClauseElement:
     return guarded
 
 
-async def task_id(
-    id: Annotated[
-        str,
-        Path(
-            description="The task's id. Anything that is not one (`abc`, `0`, `01`, past 2^63-1) is a 404, "
-            "like a task that does not exist: never a 400.",
-            # Read as text so that a bad id is a 404 (the contract), yet documented as what a client should send.
-            json_schema_extra={"type": "integer", "format": "int64", "minimum": 1, "maximum": _BIGINT_MAX},
-        ),
-    ],
-) -> int:
+TaskIdPath = Annotated[
+    str,
+    Path(
+        description="The task's id. Anything that is not one (`abc`, `0`, `01`, past 2^63-1) is a 404, "
+        "like a task that does not exist: never a 400.",
+        # Read as text so that a bad id is a 404 (the contract), yet documented as what a client should send.
+        json_schema_extra={"type": "integer", "format": "int64", "minimum": 1, "maximum": _BIGINT_MAX},
+    ),
+]
+
+
+def task_id(id: str) -> int:
     """The `{id}` of the path. Anything that cannot be a task id is a 404, like a task that does not exist."""
     if not id.isascii() or not id.isdigit() or id.startswith("0") or int(id) > _BIGINT_MAX:
         raise ApiError(404, "Task was not found.")
     return int(id)
 
 
-TaskIdDep = Annotated[int, Depends(task_id)]
+class OwnTask(NamedTuple):
+    owner: str  # the caller's own user id
+    id: int
+
+
+async def own_task(user_id: UserIdPath, id: TaskIdPath, request: Request) -> OwnTask:
+    """The one dependency of the single-task routes: the path's user once the token names it (401, 403), then
+    the path's task id (404) — in that order, and before any body is read."""
+    return OwnTask(await verified_owner(request, user_id), task_id(id))
+
+
+OwnTaskDep = Annotated[OwnTask, Depends(own_task)]
 
 
 # The changes return their rows as dicts and FastAPI validates them once against `response_model` on the way out
@@ -168,13 +180,15 @@ async def _change(
     summary="List my tasks, newest first",
     response_model=TaskList,
     responses=conditional_responses(304),
+    openapi_extra=reads_header(IF_NONE_MATCH),
 )
-async def list_tasks(owner: OwnerDep, db: DatabaseDep, condition: IfNoneMatchDep) -> Response:
+async def list_tasks(owner: OwnerDep, request: Request) -> Response:
     """All of the user's tasks, newest first, with an `ETag` for the whole list: send it back as `If-None-Match`
     to get a 304 with no body while nothing in the list has changed."""
-    rows = await db.run(LIST, {"owner": owner}, idempotent=True)
+    rows = await database(request).run(LIST, {"owner": owner}, idempotent=True)
     body = rows[0]["body"].encode()  # the JSON, from PostgreSQL (above): returned as is
     etag = list_etag(body)
+    condition = if_none_match(request)
     if condition is not None and condition.matches_weakly(etag):
         return _not_modified(etag)
     return Response(body, media_type="application/json", headers={"ETag": etag})
@@ -189,11 +203,11 @@ async def list_tasks(owner: OwnerDep, db: DatabaseDep, condition: IfNoneMatchDep
     responses=conditional_responses(409, 422, created=True),
 )
 async def create_task(
-    owner: OwnerDep, db: DatabaseDep, body: TaskCreate, request: Request, response: Response, key: IdempotencyKeyDep
+    owner: OwnerDep, body: TaskCreate, request: Request, response: Response, key: IdempotencyKeyDep
 ) -> Row:
     """Creates a task (`completed` is false unless sent) and answers 201 with it, its `Location` and `ETag`.
     With an `Idempotency-Key`, a repeat of the same request gets this same answer back and creates nothing."""
-    params = {"owner": owner, **body.model_dump()}
+    params, db = {"owner": owner, **body.model_dump()}, database(request)
     if key is not None:
         rows = await run_once(db, CREATE, params, key=key, request=request, response=response, status=201)
     else:  # not repeated on a dropped connection: the first attempt may have inserted the row
@@ -210,14 +224,16 @@ async def create_task(
     summary="Get one task",
     response_model=TaskRead,
     responses=conditional_responses(304),
+    openapi_extra=reads_header(IF_NONE_MATCH),
 )
-async def get_task(owner: OwnerDep, task: TaskIdDep, db: DatabaseDep, condition: IfNoneMatchDep) -> Response:
+async def get_task(task: OwnTaskDep, request: Request) -> Response:
     """The task with its `ETag`; 304 with no body when `If-None-Match` names its current version. Another
     user's task is a 404, exactly like a missing one."""
-    rows = await db.run(GET, {"owner": owner, "id": task}, idempotent=True)
+    rows = await database(request).run(GET, {"owner": task.owner, "id": task.id}, idempotent=True)
     if not rows:  # missing or someone else's: the same answer, so nothing leaks
-        raise ApiError(404, f"Task {task} was not found.")
+        raise ApiError(404, f"Task {task.id} was not found.")
     etag = task_etag(rows[0])
+    condition = if_none_match(request)
     if condition is not None and condition.matches_weakly(etag):
         return _not_modified(etag)
     return Response(rows[0]["body"].encode(), media_type="application/json", headers={"ETag": etag})
@@ -229,15 +245,15 @@ async def get_task(owner: OwnerDep, task: TaskIdDep, db: DatabaseDep, condition:
     summary="Update some fields of a task",
     response_model=TaskRead,
     responses=conditional_responses(412),
+    openapi_extra=reads_header(IF_MATCH),
 )
-async def update_task(
-    owner: OwnerDep, task: TaskIdDep, db: DatabaseDep, body: TaskUpdate, response: Response, condition: IfMatchDep
-) -> Row:
+async def update_task(task: OwnTaskDep, body: TaskUpdate, request: Request, response: Response) -> Row:
     """Changes the fields sent (at least one of `title`, `description`, `completed`) and keeps the others;
     `"description": null` clears it. With `If-Match`, only if the task is still at that version (else 412)."""
     changes = body.changes()
-    params = {"owner": owner, "id": task, **changes}
-    return await _change(db, _update(frozenset(changes)), params, response, condition, idempotent=True)
+    params = {"owner": task.owner, "id": task.id, **changes}
+    statement = _update(frozenset(changes))
+    return await _change(database(request), statement, params, response, if_match(request), idempotent=True)
 
 
 @router.delete(
@@ -246,14 +262,14 @@ async def update_task(
     summary="Delete a task (returns it)",
     response_model=TaskRead,
     responses=conditional_responses(412),
+    openapi_extra=reads_header(IF_MATCH),
 )
-async def delete_task(
-    owner: OwnerDep, task: TaskIdDep, db: DatabaseDep, response: Response, condition: IfMatchDep
-) -> Row:
+async def delete_task(task: OwnTaskDep, request: Request, response: Response) -> Row:
     """Deletes the task and answers with it as it was. With `If-Match`, only if nobody changed it since (else 412).
     A second delete is a 404."""
     # Not repeated: if the first attempt deleted the row, a repeat would wrongly answer 404.
-    return await _change(db, DELETE, {"owner": owner, "id": task}, response, condition, idempotent=False)
+    params = {"owner": task.owner, "id": task.id}
+    return await _change(database(request), DELETE, params, response, if_match(request), idempotent=False)
 
 
 @router.patch(
@@ -262,14 +278,12 @@ async def delete_task(
     summary="Toggle completion, or set it with a body",
     response_model=TaskRead,
     responses=conditional_responses(409, 412, 422),
+    openapi_extra=reads_header(IF_MATCH),
 )
 async def complete_task(
-    owner: OwnerDep,
-    task: TaskIdDep,
-    db: DatabaseDep,
+    task: OwnTaskDep,
     request: Request,
     response: Response,
-    condition: IfMatchDep,
     key: IdempotencyKeyDep,
     body: Annotated[CompletionUpdate | None, Body()] = None,
 ) -> Row:
@@ -279,9 +293,10 @@ async def complete_task(
     if body is None and await request.body():  # JSON `null`: FastAPI reads it as no body; it is not an object
         raise RequestValidationError([{"type": "model_type", "loc": ("body",), "msg": "not an object", "input": None}])
     target = body.completed if body is not None else None
-    params: dict[str, Any] = {"owner": owner, "id": task}
+    params: dict[str, Any] = {"owner": task.owner, "id": task.id}
     if target is None:  # a toggle is not safe to repeat: only with a key (then a repeat is a replay)
         statement, idempotent = TOGGLE, False
     else:
         statement, idempotent, params = SET_COMPLETED, True, params | {"completed": target}
+    db, condition = database(request), if_match(request)
     return await _change(db, statement, params, response, condition, idempotent=idempotent, key=key, request=request)
