@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from app.cli import BACKEND_DIR
 from app.embedded_db import embedded_postgres
-from bench.compare import LOAD_CPU, interleave, start_all
+from bench.compare import LOAD_CPU, SERVER_CPU, interleave, start_all
 from bench.compare import ROUTES as COMPARED
 from bench.delay_proxy import DelayProxy
 from bench.environment import ApiProcess, grow_to, prepare_database, write_tokens
@@ -53,6 +53,18 @@ def bare_round_trip_ms(url: str) -> float:
             connection.execute("SELECT 1").fetchall()
             samples.append((time.perf_counter() - started) * 1000)
     return statistics.median(samples)
+
+
+def stack_import_seconds() -> float:
+    """What importing the stack alone takes (no app code, no database), pinned like the API: the part of the cold
+    start that belongs to the libraries. Median of 3."""
+    stack = "import fastapi, sqlmodel, psycopg_pool, jwt, uvicorn, pydantic_settings, prometheus_client"
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run(["taskset", "-c", SERVER_CPU, sys.executable, "-c", stack], check=True, cwd=BACKEND_DIR)  # noqa: S603, S607
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
 
 
 def import_hotspots() -> list[str]:
@@ -139,6 +151,9 @@ def run(quick: bool) -> Report:
         grow_to(admin_url, 1_000_000)
         with ApiProcess(app_url, env=owner) as big:
             report.extra.append(Row("list, 1M-row table", wrk(big.base_url, "list", seconds, CONNECTIONS, data)))
+    report.facts["the same machine importing the stack alone (FastAPI, SQLModel, psycopg, PyJWT, uvicorn...)"] = (
+        f"{stack_import_seconds():.2f} s"
+    )
     report.facts["import hot spots (python -X importtime, cumulative)"] = "; ".join(import_hotspots())
     return report
 
