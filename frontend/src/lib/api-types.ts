@@ -1286,10 +1286,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes. */
-                "If-Match"?: string;
                 /** @description Makes the request safe to repeat: a repeat with the same key and the same request within 24 h gets the first response again (`Idempotent-Replayed: true`) and nothing runs twice. 1-255 printable ASCII characters; a new random one (e.g. a UUID) per intended change. */
                 "Idempotency-Key"?: string;
+                /** @description Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 with the current ETag, and nothing changes. */
+                "If-Match"?: string;
             };
             path: {
                 /**
