@@ -130,9 +130,10 @@ def schema_if_current(database_url: str) -> Schema | None:
     on any failure: `migrate_in_child` then does the work, or reports what is wrong in plain words."""
     import psycopg
 
-    conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    from app.db import libpq_url
+
     try:
-        with psycopg.connect(conninfo, connect_timeout=10, autocommit=True) as connection:
+        with psycopg.connect(libpq_url(database_url), connect_timeout=10, autocommit=True) as connection:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except (psycopg.Error, ValueError):  # no such table (an empty database), unreachable, unreadable URL...
         return None

@@ -16,9 +16,9 @@ from sqlalchemy.sql import ClauseElement
 from sqlmodel import bindparam, col, delete, select, update
 
 from app.auth import OwnerDep, UserIdPath, verified_owner
-from app.db import Database, Row, database
+from app.db import Row, database
 from app.errors import PROBLEM_RESPONSES, ApiError
-from app.etags import Condition, if_match, if_none_match, list_etag, task_etag
+from app.etags import if_match, if_none_match, list_etag, task_etag
 from app.idempotency import IdempotencyKeyDep, run_once
 from app.models import CompletionUpdate, Task, TaskCreate, TaskList, TaskRead, TaskUpdate, task_read_columns
 from app.openapi import IF_MATCH, IF_NONE_MATCH, conditional_responses, reads_header
@@ -140,23 +140,22 @@ def _not_modified(etag: str) -> Response:
 
 
 async def _change(
-    db: Database,
+    request: Request,
     statement: ClauseElement,
     params: dict[str, Any],
     response: Response,
-    condition: Condition | None,
     *,
     idempotent: bool,
     key: str | None = None,
-    request: Request | None = None,
 ) -> Row:
-    """One task write: guarded by If-Match when sent, remembered under Idempotency-Key when sent."""
+    """One task write: guarded by the request's If-Match when sent, remembered under Idempotency-Key when sent."""
+    db, condition = database(request), if_match(request)
     versions = condition.versions_of(params["id"]) if condition is not None else None
     rows: list[Row] = []
     if versions is not None:
         statement, params = _guarded(statement), params | {"versions": versions}
     if versions != []:  # [] is an If-Match that names no version of this task: nothing to try
-        if key is not None and request is not None:
+        if key is not None:
             rows = await run_once(db, statement, params, key=key, request=request, response=response, status=200)
         else:
             rows = await db.run(statement, params, idempotent=idempotent)
@@ -254,8 +253,7 @@ async def update_task(task: OwnTaskDep, body: TaskUpdate, request: Request, resp
     `"description": null` clears it. With `If-Match`, only if the task is still at that version (else 412)."""
     changes = body.changes()
     params = {"owner": task.owner, "id": task.id, **changes}
-    statement = _update(frozenset(changes))
-    return await _change(database(request), statement, params, response, if_match(request), idempotent=True)
+    return await _change(request, _update(frozenset(changes)), params, response, idempotent=True)
 
 
 @router.delete(
@@ -270,8 +268,7 @@ async def delete_task(task: OwnTaskDep, request: Request, response: Response) ->
     """Deletes the task and answers with it as it was. With `If-Match`, only if nobody changed it since (else 412).
     A second delete is a 404."""
     # Not repeated: if the first attempt deleted the row, a repeat would wrongly answer 404.
-    params = {"owner": task.owner, "id": task.id}
-    return await _change(database(request), DELETE, params, response, if_match(request), idempotent=False)
+    return await _change(request, DELETE, {"owner": task.owner, "id": task.id}, response, idempotent=False)
 
 
 @router.patch(
@@ -300,5 +297,4 @@ async def complete_task(
         statement, idempotent = TOGGLE, False
     else:
         statement, idempotent, params = SET_COMPLETED, True, params | {"completed": target}
-    db, condition = database(request), if_match(request)
-    return await _change(db, statement, params, response, condition, idempotent=idempotent, key=key, request=request)
+    return await _change(request, statement, params, response, idempotent=idempotent, key=key)
