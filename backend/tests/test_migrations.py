@@ -28,12 +28,8 @@ def empty_database(postgres_server_url: str) -> Iterator[str]:
         yield url
 
 
-def _conninfo(url: str) -> str:
-    return libpq_url(url)
-
-
 def _query(url: str, sql: str) -> list[tuple[Any, ...]]:
-    with psycopg.connect(_conninfo(url)) as connection:
+    with psycopg.connect(libpq_url(url)) as connection:
         return connection.execute(sql).fetchall()
 
 
@@ -149,7 +145,7 @@ def test_the_models_create_exactly_the_migrated_table(postgres_server_url: str, 
 def test_the_drift_check_notices_a_drifted_schema(empty_database: str) -> None:
     """The comparison above is not vacuous: a changed default, nullability, type or index is reported."""
     migrate(empty_database)
-    with psycopg.connect(_conninfo(empty_database), autocommit=True) as connection:
+    with psycopg.connect(libpq_url(empty_database), autocommit=True) as connection:
         connection.execute("ALTER TABLE tasks ALTER COLUMN completed SET DEFAULT true")
         connection.execute("ALTER TABLE tasks ALTER COLUMN description SET NOT NULL")
         connection.execute("ALTER TABLE tasks ALTER COLUMN title TYPE varchar(300)")
@@ -195,14 +191,14 @@ def test_the_drift_check_notices_a_drifted_schema(empty_database: str) -> None:
     ],
 )
 def test_the_database_refuses_out_of_contract_rows(database_url: str, sql: str, error: type[Exception]) -> None:
-    with psycopg.connect(_conninfo(database_url), autocommit=True) as connection, pytest.raises(error):
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as connection, pytest.raises(error):
         connection.execute(sql)
 
 
 @req("C-OPS-5", "C-TASK-2")
 def test_the_database_accepts_rows_at_the_limits(database_url: str) -> None:
     """The constraints are exactly the contract's: inclusive limits, and the defaults the API relies on."""
-    with psycopg.connect(_conninfo(database_url)) as connection:
+    with psycopg.connect(libpq_url(database_url)) as connection:
         row = connection.execute(
             "INSERT INTO tasks (user_id, title, description) VALUES (repeat('u', 255), repeat('t', 200),"
             " repeat('d', 1000)) RETURNING id, completed, created_at = updated_at"

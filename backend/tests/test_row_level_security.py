@@ -20,14 +20,10 @@ EVERY_TASK = select(*_table.c).order_by(_table.c.id)
 TOUCH_EVERY_TASK = update(_table).values(completed=~_table.c.completed).returning(_table.c.id)
 
 
-def _conninfo(url: str) -> str:
-    return libpq_url(url)
-
-
 @pytest.fixture
 def two_users_rows(database_url: str, user: str) -> tuple[str, str]:
     other = f"{user}-other"
-    with psycopg.connect(_conninfo(database_url), autocommit=True) as admin:  # the owner, outside the policy
+    with psycopg.connect(libpq_url(database_url), autocommit=True) as admin:  # the owner, outside the policy
         for owner in (user, other, other):
             admin.execute("INSERT INTO tasks (user_id, title) VALUES (%s, 'row')", (owner,))
     return user, other
@@ -66,7 +62,7 @@ def test_the_service_role_can_neither_read_without_a_caller_nor_write_for_anothe
     app_database_url: str, two_users_rows: tuple[str, str]
 ) -> None:
     user, other = two_users_rows
-    with psycopg.connect(_conninfo(app_database_url), autocommit=True) as service:
+    with psycopg.connect(libpq_url(app_database_url), autocommit=True) as service:
         unscoped: list[Any] = service.execute("SELECT * FROM tasks").fetchall()
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
             _insert_as(service, caller=user, owner=other)
@@ -78,7 +74,7 @@ def test_the_service_role_can_neither_read_without_a_caller_nor_write_for_anothe
 
 @req("SEC-1")
 def test_the_policy_is_forced_on_the_table_owner_too(database_url: str) -> None:
-    with psycopg.connect(_conninfo(database_url)) as admin:
+    with psycopg.connect(libpq_url(database_url)) as admin:
         row = admin.execute(
             "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = 'tasks'"
         ).fetchone()
