@@ -1,5 +1,6 @@
 """Bad input: 400 with per-field errors in the problem body (never FastAPI's default 422), nothing stored."""
 
+import json
 from typing import Any
 
 import httpx
@@ -141,7 +142,14 @@ def test_an_oversized_body_is_413(client: httpx.Client, user: str, auth: dict[st
 
     streamed = client.post(f"/api/{user}/tasks", content=chunks(), headers=auth | JSON)
 
+    missing = client.get(f"/api/{user}/tasks/999999999", headers=auth)
     for response in (declared, streamed):
         assert response.status_code == 413, response.text
         assert response.headers["content-type"] == "application/problem+json"
         assert response.json()["status"] == 413
+        assert response.json()["code"] == "body_too_large"
+        # Built like every other problem: the same members in the same order, the same JSON spacing.
+        assert list(response.json()) == list(missing.json())
+        assert response.content == json.dumps(response.json(), separators=(",", ":")).encode()
+        assert missing.content == json.dumps(missing.json(), separators=(",", ":")).encode()
+    assert declared.json() == streamed.json()
