@@ -142,6 +142,7 @@ export interface components {
          * @description One invalid field of a 400.
          */
         FieldError: {
+            code: string;
             /**
              * Field
              * @description The field's name (`body` for the body as a whole, e.g. malformed JSON).
@@ -166,6 +167,7 @@ export interface components {
          * @description RFC 9457 problem details: the body of every error response.
          */
         Problem: {
+            code: string;
             /**
              * Detail
              * @description What went wrong with this request, in words.
@@ -238,6 +240,7 @@ export interface components {
         TaskList: components["schemas"]["TaskRead"][];
         /** TaskRead */
         TaskRead: {
+            etag: string;
             /** Completed */
             completed: boolean;
             /**
