@@ -15,7 +15,8 @@ export const KEYS = { add: ["add"], edit: ["edit"], toggle: ["toggle"], remove: 
 export type Kind = keyof typeof KEYS;
 
 export type AddVars = { key: string; task: NewTask }; // key: the Idempotency-Key, the same for every attempt
-export type EditVars = { id: number; changes: { title: string; description: string | null }; ifMatch: string };
+// base: the task as shown when editing began; its etag is sent as If-Match
+export type EditVars = { id: number; changes: { title: string; description: string | null }; base: Task };
 export type ToggleVars = { id: number; completed: boolean; from: Task }; // from: the task as shown (its etag, text)
 export type DeleteVars = { id: number };
 type Vars = { add: AddVars; edit: EditVars; toggle: ToggleVars; remove: DeleteVars };
@@ -35,9 +36,9 @@ const newestOwn = (etag: string) => {
   return etag;
 };
 
-async function saveEdit({ id, changes, ifMatch }: EditVars): Promise<Task> {
+async function saveEdit({ id, changes, base }: EditVars): Promise<Task> {
   try {
-    return await tasksApi.update(id, changes, newestOwn(ifMatch));
+    return await tasksApi.update(id, changes, newestOwn(base.etag));
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 412)) throw error;
     // Resent after a reload cut off its answer, this very save may already be there: then it is saved, no conflict.
@@ -66,8 +67,8 @@ export function registerTaskMutations(client: QueryClient) {
   client.setMutationDefaults<Task, unknown, EditVars>(KEYS.edit, {
     ...common,
     mutationFn: saveEdit,
-    onSuccess: (task, { ifMatch }) => {
-      ownVersions.set(newestOwn(ifMatch), task.etag);
+    onSuccess: (task, { base }) => {
+      ownVersions.set(newestOwn(base.etag), task.etag);
       return landed((tasks) => upsert(tasks, task));
     },
   });

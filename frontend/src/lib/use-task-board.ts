@@ -74,12 +74,9 @@ export function useTaskBoard(onSessionEnded: () => void) {
         setNotice(`Couldn't mark “${from.title}” as ${completed ? "done" : "not done"}. ${explain(error)}`);
       } else setNotice(`Couldn't delete a task, so it is back. ${explain(error)}`);
     }
-    function reopen({ id, changes }: EditVars, error: unknown) {
-      const shown = client.getQueryData<Task[]>(LIST)?.find((task) => task.id === id);
+    function reopen({ id, changes, base }: EditVars, error: unknown) {
       const text = { title: changes.title, description: changes.description ?? "" };
       setDrafts((all) => {
-        const base = all[id]?.base ?? shown ?? (error instanceof Conflict ? error.latest : undefined);
-        if (!base) return all;
         if (error instanceof Conflict) {
           client.setQueryData<Task[]>(LIST, (ts) => ts?.map((t) => (t.id === id ? error.latest : t)));
           return { ...all, [id]: { ...text, base, conflict: error.latest, returnFocus: all[id]?.returnFocus ?? "title" } };
@@ -121,7 +118,7 @@ export function useTaskBoard(onSessionEnded: () => void) {
       const invalid = problemWith(draft.title, draft.description);
       if (invalid) return setDrafts((all) => ({ ...all, [id]: { ...draft, error: invalid.message } }));
       if (draft.conflict) return setDrafts((all) => ({ ...all, [id]: { ...draft, error: undefined } })); // choose first
-      write(client, "edit", { id, changes: normalise(draft.title, draft.description), ifMatch: draft.base.etag }, id);
+      write(client, "edit", { id, changes: normalise(draft.title, draft.description), base: draft.base }, id);
       cancel(id); // the row shows the new text at once, "Saving…" until the API has it
     },
     [cancel, client, drafts],
