@@ -38,8 +38,8 @@ sys.path.insert(0, str(BACKEND))
 
 from sqlalchemy.engine import make_url  # noqa: E402  (after the path insert)
 
-from app.cli import migrate  # noqa: E402
-from app.embedded_db import embedded_postgres, ensure_app_role, ensure_auth_role  # noqa: E402
+from app.ops.embedded_db import embedded_postgres, ensure_app_role, ensure_auth_role  # noqa: E402
+from app.ops.startup import migrate  # noqa: E402
 
 # E2E_PORT_BASE moves every port (frontends base..base+4, their APIs base+5001..base+5005) and the database name,
 # so two copies of the stack can run on one machine.

@@ -5,18 +5,19 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from app import health, tasks
-from app.auth import TokenVerifier
-from app.cors import CORS
-from app.db import Database
-from app.docs import documented_app
-from app.errors import install_error_handlers
-from app.hardening import HardeningMiddleware
-from app.limits import BodySizeLimitMiddleware
-from app.metrics import install_metrics
-from app.observability import Recorder, RequestObserver, log_access
-from app.openapi import install_openapi
-from app.settings import Settings, get_settings
+from app.core.auth import TokenVerifier
+from app.core.db import Database
+from app.core.errors import install_error_handlers
+from app.core.settings import Settings, get_settings
+from app.docs.openapi import install_openapi
+from app.docs.pages import documented_app
+from app.http import health
+from app.http.cors import CORS
+from app.http.hardening import HardeningMiddleware
+from app.http.limits import BodySizeLimitMiddleware
+from app.http.metrics import install_metrics
+from app.http.observability import Recorder, RequestObserver, log_access
+from app.tasks import routes as tasks
 
 
 def create_app(
@@ -31,7 +32,7 @@ def create_app(
         yield
         await app.state.database.close()
 
-    app = documented_app(  # FastAPI with /docs and /redoc served offline (app/docs.py)
+    app = documented_app(  # FastAPI with /docs and /redoc served offline (app/docs/pages.py)
         title="Todo API",
         version="0.1.0",
         summary="Multi-user tasks; every /api route needs a Better Auth JWT and sees only its user's rows.",

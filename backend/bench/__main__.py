@@ -15,8 +15,8 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
-from app.cli import BACKEND_DIR
-from app.embedded_db import embedded_postgres
+from app.ops.embedded_db import embedded_postgres
+from app.ops.startup import BACKEND_DIR
 from bench.compare import LOAD_CPU, SERVER_CPU, interleave, start_all
 from bench.compare import ROUTES as COMPARED
 from bench.delay_proxy import DelayProxy

@@ -10,7 +10,7 @@ import jwt
 from fastapi import Body, Depends, FastAPI, HTTPException, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.models import CompletionUpdate, TaskCreate, TaskRead, TaskUpdate
+from app.tasks.models import CompletionUpdate, TaskCreate, TaskRead, TaskUpdate
 
 app = FastAPI()
 _SECRET = os.environ.get("BETTER_AUTH_SECRET", "")

@@ -15,8 +15,8 @@ import psutil
 import psycopg
 from sqlalchemy.engine import make_url
 
-from app.cli import BACKEND_DIR, migrate
-from app.embedded_db import ensure_app_role
+from app.ops.embedded_db import ensure_app_role
+from app.ops.startup import BACKEND_DIR, migrate
 
 SECRET = "bench-secret-" + "b" * 40
 PER_USER = 20
@@ -97,7 +97,7 @@ class ApiProcess:
             command = [sys.executable, "-m", "uvicorn", app, "--no-access-log"]
             command += ["--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
         else:
-            command = [sys.executable, "-m", "app.cli", "run", "--port", str(self.port), "--workers", str(workers)]
+            command = [sys.executable, "-m", "app.ops.cli", "run", "--port", str(self.port), "--workers", str(workers)]
         if cpus:
             command = ["taskset", "-c", cpus, *command]
         variables = {"DATABASE_URL": database_url, "BETTER_AUTH_SECRET": SECRET, "LOG_LEVEL": "WARNING"} | (env or {})

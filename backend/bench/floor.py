@@ -12,8 +12,8 @@ from fastapi import Body, FastAPI, HTTPException, Response
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
-from app.db import libpq_url
-from app.models import CompletionUpdate, TaskCreate, TaskRead, TaskUpdate
+from app.core.settings import libpq_url
+from app.tasks.models import CompletionUpdate, TaskCreate, TaskRead, TaskUpdate
 from bench.ceiling import Owner
 
 # The same pool size and connection settings as the service's defaults (DB_POOL_SIZE + DB_MAX_OVERFLOW).

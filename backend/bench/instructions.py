@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import jwt
 
-from app.cli import BACKEND_DIR
+from app.ops.startup import BACKEND_DIR
 from bench.environment import PER_USER, SECRET, free_port, prepare_database
 
 USERS = 100
@@ -83,7 +83,7 @@ async def send_all(port: int, batch: list[bytes]) -> int:
 def count(app: str, checkout: Path, admin_url: str, app_url: str, route: str, total: int) -> tuple[float, int]:
     port = free_port()
     if app == "ours":
-        command = [sys.executable, "-m", "app.cli", "run", "--port", str(port)]
+        command = [sys.executable, "-m", "app.ops.cli", "run", "--port", str(port)]
     else:
         command = [sys.executable, "-m", "uvicorn", f"bench.{app}:app", "--port", str(port), "--log-level", "warning"]
     database = admin_url if app == "floor" else app_url  # the floor knows nothing of row-level security

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from app.db import _AS_USER as _SET_USER
-from app.db import compiled as _sql
-from app.tasks import CREATE, DELETE, GET, LIST, SET_COMPLETED, TOGGLE, _update
+from app.core.db import _AS_USER as _SET_USER
+from app.core.db import compiled as _sql
+from app.tasks.routes import CREATE, DELETE, GET, LIST, SET_COMPLETED, TOGGLE, _update
 from bench.environment import DELETABLE_PER_USER, PER_USER
 
 HERE = Path(__file__).parent
@@ -87,7 +87,7 @@ def _pgbench_script(route: str, users: int) -> str:
     for name, value in params.items():
         sql = sql.replace(f"%({name})s", f"({value})")
     set_user = _SET_USER.replace("%(owner)s", owner)
-    # `\\;` joins the two into one simple-protocol query, as app.db sends them (also: pgbench's extended mode would
+    # `\\;` joins the two into one simple-protocol query, as app.core.db sends them (also: pgbench's extended mode would
     # read the `:MI:SS` of a to_char() format as its own variables).
     return f"\\set u random(1, {users})\n\\set n random(1, {PER_USER})\n{set_user} \\; {' '.join(sql.split())};\n"
 

@@ -13,8 +13,8 @@ from fastapi import Body, Depends, FastAPI, HTTPException
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session, col, create_engine, select
 
-from app.db import normalise_url
-from app.models import CompletionUpdate, Task, TaskCreate, TaskRead, TaskUpdate
+from app.core.settings import normalise_url
+from app.tasks.models import CompletionUpdate, Task, TaskCreate, TaskRead, TaskUpdate
 
 engine = create_engine(normalise_url(os.environ["DATABASE_URL"]))
 app = FastAPI()

@@ -20,10 +20,10 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
-from app.cli import migrate
-from app.embedded_db import embedded_postgres, ensure_app_role
+from app.core.settings import Settings
 from app.main import create_app
-from app.settings import Settings
+from app.ops.embedded_db import embedded_postgres, ensure_app_role
+from app.ops.startup import migrate
 
 SECRET = "test-secret-" + "k" * 40
 

@@ -174,7 +174,7 @@ def test_an_audience_in_the_token_is_fine_when_none_is_configured(client: httpx.
 @req("C-OPS-3")
 @pytest.mark.parametrize("secret", [None, "", "short-secret"])
 def test_settings_refuse_a_missing_or_weak_secret(secret: str | None) -> None:
-    from app.settings import Settings
+    from app.core.settings import Settings
 
     with pytest.raises(ValueError, match="BETTER_AUTH_SECRET"):
         Settings(_env_file=None, database_url="postgresql://x/y", better_auth_secret=secret)

@@ -21,8 +21,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from app.idempotency import KEY_PATTERN
 from app.main import create_app
+from app.tasks.idempotency import KEY_PATTERN
 from tests.conftest import bearer, make_settings, make_token
 
 req = pytest.mark.req

@@ -21,9 +21,10 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
-from app.cli import BACKEND_DIR, migrate
-from app.db import Database, libpq_url, normalise_url
+from app.core.db import Database
+from app.core.settings import libpq_url, normalise_url
 from app.main import create_app
+from app.ops.startup import BACKEND_DIR, migrate
 from tests.conftest import bearer, client_for, make_settings, make_token, start_one_by_one
 
 req = pytest.mark.req
@@ -202,7 +203,7 @@ def test_a_neon_connection_string_is_used_verbatim() -> None:
 def _run_cli(database_url: str) -> subprocess.CompletedProcess[str]:
     env: dict[str, Any] = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"}
     return subprocess.run(
-        [sys.executable, "-m", "app.cli", "migrate"],
+        [sys.executable, "-m", "app.ops.cli", "migrate"],
         cwd=BACKEND_DIR,
         env=env,
         capture_output=True,
@@ -255,7 +256,7 @@ def test_tls_required_but_unavailable_is_a_clear_error() -> None:
 def test_no_server_side_prepared_statements_are_made(app_database_url: str) -> None:
     # PgBouncer in transaction mode (< 1.21) hands each transaction any server connection, so a statement prepared
     # on one is missing on the next. psycopg would prepare a query after 5 runs; the service never lets it.
-    from app.tasks import LIST
+    from app.tasks.routes import LIST
 
     settings = make_settings(app_database_url, db_pool_size=1, db_max_overflow=0)
 

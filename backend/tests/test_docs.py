@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from app.cli import BACKEND_DIR
 from app.main import create_app
+from app.ops.startup import BACKEND_DIR
 from tests.conftest import make_settings, make_token, serve
 from tests.test_persistence import _free_port
 

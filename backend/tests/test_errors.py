@@ -6,7 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.cors import _vary_by_origin
+from app.http.cors import _vary_by_origin
 from app.main import create_app
 from tests.conftest import SECRET, bearer, client_for, make_settings, make_token
 
@@ -116,7 +116,7 @@ def test_cors_allows_the_frontend_origin_only(client: httpx.Client, user: str) -
 
 @req("C-OPS-2")
 def test_answers_vary_by_origin_with_or_without_one(client: httpx.Client, user: str) -> None:
-    # Requests without Origin take a shorter way through (app/cors.py): the answer must still say it varies by
+    # Requests without Origin take a shorter way through (app/http/cors.py): the answer must still say it varies by
     # Origin, so that no cache hands it to a browser, and carry no CORS grant.
     auth = bearer(make_token(user))
     plain = client.get(f"/api/{user}/tasks", headers=auth)

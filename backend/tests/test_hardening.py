@@ -14,8 +14,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from app.cli import _use_dev_secret
 from app.main import create_app
+from app.ops.cli import _use_dev_secret
 from tests.conftest import bearer, client_for, make_settings, make_token, serve
 
 req = pytest.mark.req

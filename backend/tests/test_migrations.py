@@ -14,10 +14,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-import app.models  # noqa: F401  (registers the tasks table on SQLModel.metadata)
-from app.cli import BACKEND_DIR, migrate
-from app.db import normalise_url
-from app.startup import Schema, newest_revision, schema_if_current
+import app.tasks.models  # noqa: F401  (registers the tasks table on SQLModel.metadata)
+from app.core.settings import normalise_url
+from app.ops.startup import BACKEND_DIR, Schema, migrate, newest_revision, schema_if_current
 from tests.conftest import fresh_database
 
 req = pytest.mark.req

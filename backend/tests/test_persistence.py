@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from app.cli import BACKEND_DIR
+from app.ops.startup import BACKEND_DIR
 from tests.conftest import SECRET, bearer, make_token
 
 req = pytest.mark.req
@@ -72,7 +72,7 @@ class Service:
         self.process: subprocess.Popen[bytes] | None = None
 
     def cli(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "app.cli", "--data-dir", str(self.data_dir), *args]
+        return [sys.executable, "-m", "app.ops.cli", "--data-dir", str(self.data_dir), *args]
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""

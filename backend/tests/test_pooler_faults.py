@@ -15,9 +15,9 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from app.cli import BACKEND_DIR
-from app.embedded_db import ensure_app_role
 from app.main import create_app
+from app.ops.embedded_db import ensure_app_role
+from app.ops.startup import BACKEND_DIR
 from tests.conftest import bearer, client_for, fresh_database, make_settings, make_token
 
 req = pytest.mark.req
@@ -40,7 +40,7 @@ def neon_local(command: str) -> dict[str, str]:
 def pooled_and_direct() -> Iterator[tuple[str, str]]:
     urls = neon_local("env")
     with fresh_database(urls["DATABASE_URL_UNPOOLED"]) as direct_admin:
-        from app.cli import migrate
+        from app.ops.startup import migrate
 
         migrate(direct_admin)
         app_role_direct = ensure_app_role(direct_admin)
@@ -120,7 +120,7 @@ def test_a_wrong_password_is_one_clear_line_at_start_up() -> None:
     direct = make_url(neon_local("env")["DATABASE_URL_UNPOOLED"]).set(password="wrong-password")
     env = {"DATABASE_URL": direct.render_as_string(hide_password=False), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
-        [sys.executable, "-m", "app.cli", "migrate"], cwd=BACKEND_DIR, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "app.ops.cli", "migrate"], cwd=BACKEND_DIR, env=env, capture_output=True, text=True
     )
 
     assert result.returncode != 0

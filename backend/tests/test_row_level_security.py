@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
-from app.db import Database
-from app.models import Task
+from app.core.db import Database
+from app.tasks.models import Task
 from tests.conftest import make_settings
 
 req = pytest.mark.req

@@ -7,7 +7,7 @@ import httpx
 import psycopg
 import pytest
 
-from app.db import libpq_url
+from app.core.settings import libpq_url
 from tests.conftest import bearer, make_token
 
 req = pytest.mark.req
@@ -96,7 +96,7 @@ def test_list_returns_only_my_tasks_newest_first(
 def test_the_list_postgresql_renders_is_byte_for_byte_the_tasks_as_the_api_writes_them(
     client: httpx.Client, database_url: str, user: str, auth: dict[str, str], create_task: Any
 ) -> None:
-    """The reads' JSON is rendered by PostgreSQL (app/tasks.py LIST, GET); the changes' by pydantic."""
+    """The reads' JSON is rendered by PostgreSQL (app/tasks/routes.py LIST, GET); the changes' by pydantic."""
     awkward = ['q"uote \\ back', "ctl \x01\x1f del \x7f", "é ü 😀 </script>", "line\nbreak\ttab"]
     created = [create_task(user, title=title, description=title) for title in awkward]
     created.append(create_task(user, title="no description"))

@@ -1,12 +1,11 @@
-"""Alembic environment: migrations run online against the URL the caller chose, DATABASE_URL(_UNPOOLED), or else
-the embedded database in backend/.data (started for the command, and stopped after unless it was already running).
+"""Alembic environment: migrations run online against the URL the caller chose (`todo-api migrate`, the tests) or
+DATABASE_URL(_UNPOOLED). It imports only the models and the settings; `todo-api migrate` is the way to migrate the
+embedded development database.
 
 New revisions are numbered like the first ones (`0004`, `0005`...): with alembic.ini's file_template
 `%(rev)s_%(slug)s` that names the file `0004_<slug>.py`. Writing a revision without --autogenerate needs no database.
 """
 
-from contextlib import ExitStack
-from pathlib import Path
 from typing import Any
 
 from alembic import command, context
@@ -14,9 +13,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
-import app.models  # noqa: F401  (registers the tables on SQLModel.metadata for autogenerate)
-from app.db import normalise_url
-from app.settings import DatabaseSettings
+import app.tasks.models  # noqa: F401  (registers the tables on SQLModel.metadata for autogenerate)
+from app.core.settings import DatabaseSettings, normalise_url
 
 config = context.config
 
@@ -35,29 +33,28 @@ def _writing_a_plain_revision() -> bool:
     return getattr(options, "cmd", (None,))[0] is command.revision and not options.autogenerate
 
 
-def _embedded_url(stack: ExitStack) -> str:
-    from app.cli import DEFAULT_DATA_DIR
-    from app.embedded_db import embedded_postgres
-
-    # `alembic -x data-dir=PATH ...` chooses another folder, like `todo-api --data-dir PATH`.
-    folder = Path(context.get_x_argument(as_dictionary=True).get("data-dir", DEFAULT_DATA_DIR)) / "postgres"
-    return stack.enter_context(embedded_postgres(folder, stop_if_attached=False))
+def _url() -> str:
+    url = config.attributes.get("database_url") or DatabaseSettings().migration_url
+    if not url:
+        raise SystemExit(
+            "alembic: set DATABASE_URL (or DATABASE_URL_UNPOOLED); for the embedded development database use "
+            "`todo-api migrate`, or DATABASE_URL=$(todo-api db url) while `todo-api run` is serving it."
+        )
+    return url
 
 
 if _writing_a_plain_revision():
     context.configure(dialect_name="postgresql", as_sql=True, process_revision_directives=number_the_revision)
     context.run_migrations()
 else:
-    with ExitStack() as stack:
-        url = config.attributes.get("database_url") or DatabaseSettings().migration_url or _embedded_url(stack)
-        # prepare_threshold=None: safe even when only a PgBouncer (pooled) URL is configured.
-        engine = create_engine(normalise_url(url), poolclass=pool.NullPool, connect_args={"prepare_threshold": None})
-        with engine.connect() as connection:
-            context.configure(
-                connection=connection,
-                target_metadata=SQLModel.metadata,
-                process_revision_directives=number_the_revision,
-            )
-            with context.begin_transaction():
-                context.run_migrations()
-        engine.dispose()
+    # prepare_threshold=None: safe even when only a PgBouncer (pooled) URL is configured.
+    engine = create_engine(normalise_url(_url()), poolclass=pool.NullPool, connect_args={"prepare_threshold": None})
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=SQLModel.metadata,
+            process_revision_directives=number_the_revision,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()

@@ -1,7 +1,7 @@
 """Row-level security on tasks: defence in depth behind the WHERE user_id = ... of every query.
 
 The service sets `app.user_id` with set_config(..., true) in the same transaction as each statement
-(app/db.py), so it is safe under PgBouncer's transaction pooling. FORCE binds the table's owner too.
+(app/core/db.py), so it is safe under PgBouncer's transaction pooling. FORCE binds the table's owner too.
 Superusers and roles with BYPASSRLS are not bound: the service should connect as an ordinary role.
 
 Revision ID: 0002

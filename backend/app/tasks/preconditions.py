@@ -71,8 +71,8 @@ def parse(values: Sequence[str]) -> Condition | None:
 
 
 def if_match(request: Request) -> Condition | None:
-    """The request's If-Match lines. Read by the routes themselves, not as a FastAPI dependency (app/auth.py says
-    why); app/openapi.py documents the header on each route that reads it."""
+    """The request's If-Match lines. Read by the routes themselves, not as a FastAPI dependency (app/core/auth.py says
+    why); app/docs/openapi.py documents the header on each route that reads it."""
     return parse(request.headers.getlist("if-match"))
 
 

@@ -15,24 +15,19 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from app import db_commands
-from app.startup import (
-    BACKEND_DIR,
+from app.ops import db_commands
+from app.ops.startup import (
+    DEFAULT_DATA_DIR,
     Banner,
     StartupError,
     check_role,
     describe_settings_error,
-    migrate,
     migrate_in_child,
     migrate_or_fail,
     schema_if_current,
     schema_line,
     where,
 )
-
-__all__ = ["BACKEND_DIR", "DEFAULT_DATA_DIR", "main", "migrate"]
-
-DEFAULT_DATA_DIR = BACKEND_DIR / ".data"
 
 
 def _use_dev_secret(data_dir: Path) -> Path | None:
@@ -41,7 +36,7 @@ def _use_dev_secret(data_dir: Path) -> Path | None:
     never a public key."""
     if os.environ.get("BETTER_AUTH_SECRET") or os.environ.get("BETTER_AUTH_JWKS_URL"):
         return None
-    from app.settings import Settings
+    from app.core.settings import Settings
 
     try:  # a .env file may already hold it
         Settings()
@@ -64,8 +59,8 @@ def _run(args: argparse.Namespace, *, serve_only: bool = False) -> None:
     DATABASE_URL, once `todo-api migrate` has brought the schema up to date (production, the container image)."""
     import uvicorn
 
-    from app.observability import configure_logging, logging_config, resolve_format
-    from app.settings import get_settings
+    from app.core.settings import get_settings
+    from app.http.observability import configure_logging, logging_config, resolve_format
 
     dev_secret = None if serve_only else _use_dev_secret(args.data_dir)
     settings = get_settings()  # invalid settings stop here, in plain words (main)
@@ -83,7 +78,7 @@ def _run(args: argparse.Namespace, *, serve_only: bool = False) -> None:
         if embedded:
             if serve_only:
                 raise StartupError("DATABASE_URL is not set: `todo-api serve` needs a PostgreSQL URL.")
-            from app.embedded_db import embedded_postgres, ensure_app_role
+            from app.ops.embedded_db import embedded_postgres, ensure_app_role
 
             os.environ["DATABASE_URL"] = stack.enter_context(embedded_postgres(args.data_dir / "postgres"))
             get_settings.cache_clear()
@@ -122,11 +117,11 @@ def _run(args: argparse.Namespace, *, serve_only: bool = False) -> None:
             workers=args.workers,
         )
         if log_format == "json":  # one record a log collector can read, with the same facts
-            logging.getLogger("app.startup").info("starting", extra={"version": banner.version, **banner.facts()})
+            logging.getLogger("app.ops.startup").info("starting", extra={"version": banner.version, **banner.facts()})
         else:
             print(banner, file=sys.stderr, flush=True)
         if warning:
-            logging.getLogger("app.startup").warning(warning)
+            logging.getLogger("app.ops.startup").warning(warning)
         uvicorn.run(
             "app.main:create_app",
             factory=True,
@@ -158,14 +153,14 @@ def _token_mode(jwks_url: str | None, dev_secret: Path | None) -> str:
 
 def _migrate(args: argparse.Namespace) -> None:
     """Apply pending migrations to DATABASE_URL_UNPOOLED or DATABASE_URL, or else to the embedded database."""
-    from app.settings import DatabaseSettings
+    from app.core.settings import DatabaseSettings
 
     url = DatabaseSettings().migration_url
     with ExitStack() as stack:
         if url:
             place = f"the database at {where(url)}"
         else:
-            from app.embedded_db import embedded_postgres
+            from app.ops.embedded_db import embedded_postgres
 
             folder = args.data_dir / "postgres"
             url = stack.enter_context(embedded_postgres(folder, stop_if_attached=False))
@@ -177,7 +172,7 @@ def _migrate(args: argparse.Namespace) -> None:
 def _token(args: argparse.Namespace) -> None:
     import jwt
 
-    from app.settings import get_settings
+    from app.core.settings import get_settings
 
     dev_secret = _use_dev_secret(args.data_dir)
     settings = get_settings()
@@ -200,8 +195,8 @@ def _openapi(args: argparse.Namespace) -> None:
     """Print the OpenAPI document: the frontend generates its API types from it (frontend/scripts/api-types.mjs)."""
     import json
 
+    from app.core.settings import Settings
     from app.main import create_app
-    from app.settings import Settings
 
     # The document depends on no setting that matters here; placeholders let it print on a machine with none set.
     placeholder = Settings(better_auth_secret="openapi-" * 4, database_url="postgresql://openapi@127.0.0.1/none")

@@ -49,7 +49,7 @@ Title = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX), AfterValidator(_storable)
 ]
 Description = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX), AfterValidator(_storable)]
-# The OpenAPI document states these rules exactly (trim-then-length as a pattern, no NUL): app/openapi.py.
+# The OpenAPI document states these rules exactly (trim-then-length as a pattern, no NUL): app/docs/openapi.py.
 
 
 class Task(SQLModel, table=True):
@@ -188,6 +188,6 @@ def task_read_columns() -> list[ColumnElement[Any]]:
 def _as_pydantic_writes_it(column: ColumnElement[datetime]) -> ColumnElement[str]:
     """ISO 8601 in UTC with `Z`; the microseconds only when there are any (`...T19:30:00Z`, `...T19:30:00.120000Z`).
     One to_char() and a replace: to_char is most of what rendering a list costs PostgreSQL (measured with pgbench)."""
-    utc = func.timezone(literal_column("'UTC'"), column)  # literal_column: app.db binds request parameters only
+    utc = func.timezone(literal_column("'UTC'"), column)  # literal_column: app.core.db binds request parameters only
     written = func.to_char(utc, literal_column('\'YYYY-MM-DD"T"HH24:MI:SS.US"Z"\''))
     return func.replace(written, literal_column("'.000000Z'"), literal_column("'Z'"))

@@ -27,13 +27,12 @@ from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
-from sqlalchemy.engine import make_url
 from sqlalchemy.sql import ClauseElement
 
-from app.errors import DatabaseUnavailableError, RateLimitedError
-from app.settings import Settings
+from app.core.errors import DatabaseUnavailableError, RateLimitedError
+from app.core.settings import Settings, libpq_url
 
-logger = logging.getLogger("app.db")
+logger = logging.getLogger("app.core.db")
 Row = dict[str, Any]
 Connection = psycopg.AsyncConnection[DictRow]
 
@@ -45,22 +44,6 @@ _TAKE_RATE_LIMIT_SLOT = "SELECT take_request_slot(%(owner)s, {limit:d})"
 
 
 _PING = text("SELECT 1")
-
-
-def normalise_url(url: str) -> str:
-    """Accept a URL as Neon or any libpq tool prints it, for SQLAlchemy (Alembic): the driver goes in the scheme.
-
-    Query parameters (sslmode, channel_binding, options=endpoint%3D...) pass through to libpq untouched.
-    """
-    parsed = make_url(url)
-    if parsed.get_backend_name() not in ("postgres", "postgresql"):
-        raise ValueError(f"DATABASE_URL must be a PostgreSQL URL, not {parsed.drivername!r}")
-    return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-
-
-def libpq_url(url: str) -> str:
-    """The same URL as libpq (and so psycopg) reads it."""
-    return make_url(normalise_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 _DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]
@@ -150,7 +133,7 @@ class Database:
             if error.sqlstate == "RL429":
                 raise RateLimitedError(int(error.diag.message_detail or 60)) from error
             if isinstance(error, psycopg.errors.LockNotAvailable):
-                raise  # a lock_timeout the caller set (app.idempotency): its answer, not an outage
+                raise  # a lock_timeout the caller set (app.tasks.idempotency): its answer, not an outage
             if isinstance(error, psycopg.OperationalError):
                 raise DatabaseUnavailableError(str(error).strip()) from error
             raise
@@ -260,6 +243,6 @@ def _hung_up(connection: Connection) -> bool:
 
 
 def database(request: Request) -> Database:
-    """The app's pool, opened by the lifespan. A plain call, not a FastAPI dependency (app/auth.py says why)."""
+    """The app's pool, opened by the lifespan. A plain call, not a FastAPI dependency (app/core/auth.py says why)."""
     found: Database = request.app.state.database
     return found

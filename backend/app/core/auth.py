@@ -12,9 +12,9 @@ import jwt
 from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 
-from app.errors import ApiError
-from app.models import USER_ID_MAX
-from app.settings import Settings
+from app.core.errors import ApiError
+from app.core.settings import Settings
+from app.tasks.models import USER_ID_MAX
 
 # Compact JWS: three base64url segments. Anything else (spaces, two tokens, junk) is refused before parsing.
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
@@ -153,7 +153,7 @@ async def current_user(request: Request) -> str:
     """The verified user id of the caller. Only the Authorization header is read: never a cookie or query.
 
     Not FastAPI's HTTPBearer: it would parse the header a second time, less strictly, as one more dependency on
-    every request. The scheme is declared in the OpenAPI document instead (app/openapi_clients.py)."""
+    every request. The scheme is declared in the OpenAPI document instead (app/docs/clients.py)."""
     headers = request.headers.getlist("authorization")
     if not headers:
         raise _unauthorized("An Authorization: Bearer <token> header is required.", token_sent=False)
@@ -175,7 +175,7 @@ async def current_user(request: Request) -> str:
 
 
 # A route's dependencies are few on purpose: FastAPI charges each one ~70k instructions a request (~4% of a GET,
-# measured with callgrind), so a route has one: the owner check below, or app.tasks' own_task, built on it.
+# measured with callgrind), so a route has one: the owner check below, or app.tasks.routes' own_task, built on it.
 UserIdPath = Annotated[str, Path(description="The user whose tasks these are: the token's own user id (else 403).")]
 
 

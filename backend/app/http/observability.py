@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 access_logger = logging.getLogger("app.access")
-logger = logging.getLogger("app.observability")
+logger = logging.getLogger("app.http.observability")
 
 
 def is_acceptable_request_id(value: str) -> bool:

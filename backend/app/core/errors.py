@@ -14,9 +14,9 @@ from pydantic.json_schema import SkipJsonSchema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from app.hardening import SECURITY_HEADERS
+from app.http.hardening import SECURITY_HEADERS
 
-logger = logging.getLogger("app.errors")
+logger = logging.getLogger("app.core.errors")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -24,11 +24,14 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 class ApiError(Exception):
     """An expected failure that becomes a problem response (raised by routes and dependencies)."""
 
-    def __init__(self, status: int, detail: str, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, status: int, detail: str, headers: Mapping[str, str] | None = None, *, code: str | None = None
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.headers = headers
+        self.code = code  # the stable, machine-readable name of the problem (docs/api.md lists them)
 
 
 class DatabaseUnavailableError(Exception):

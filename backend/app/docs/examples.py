@@ -1,6 +1,6 @@
 """Examples for the OpenAPI document: one request and one answer per operation, and a problem per error status.
 
-Data only (app/openapi_clients.py puts them in place). They sit on the media types and parameters, so examples that
+Data only (app/docs/clients.py puts them in place). They sit on the media types and parameters, so examples that
 models declare on their own schemas stay as they are. Redocly's lint (scripts/clients) validates every one
 against its schema.
 """
@@ -92,7 +92,7 @@ PROBLEMS: dict[str, dict[str, Any]] = {
         "Task 17 has changed since you read it: its ETag is no longer one in If-Match. "
         "Fetch it again and decide whether to repeat your change.",
     ),
-    "413": _problem(413, "The request body must be at most 65536 bytes.", title="Content Too Large"),  # app.limits
+    "413": _problem(413, "The request body must be at most 65536 bytes.", title="Content Too Large"),  # app.http.limits
     "415": _problem(
         415,
         "Send the body as JSON, with the header Content-Type: application/json (this request has no Content-Type).",

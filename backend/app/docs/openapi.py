@@ -9,9 +9,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from app.errors import PROBLEM_MEDIA_TYPE, Problem
-from app.models import DESCRIPTION_MAX, TITLE_MAX
-from app.openapi_clients import describe_for_clients, header
+from app.core.errors import PROBLEM_MEDIA_TYPE, Problem
+from app.docs.clients import describe_for_clients, header
+from app.tasks.models import DESCRIPTION_MAX, TITLE_MAX
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -71,7 +71,7 @@ IF_NONE_MATCH = (
 
 
 def reads_header(header: tuple[str, str]) -> dict[str, Any]:
-    """`openapi_extra` for a route that reads an optional header itself (app/etags.py), as FastAPI would have
+    """`openapi_extra` for a route that reads an optional header itself (app.tasks.preconditions), as FastAPI would have
     documented it as a parameter."""
     name, description = header
     schema = {"type": "string", "title": name, "description": description}
@@ -123,7 +123,7 @@ def _rewrite_errors(responses: dict[str, Any]) -> None:
 
 
 def _document_media_type_errors(operation: dict[str, Any]) -> None:
-    """A route that reads a body answers 415 to one sent without `Content-Type: application/json` (app/errors.py)."""
+    """A route that reads a body answers 415 to one sent without `Content-Type: application/json` (app.core.errors)."""
     if "requestBody" in operation:
         operation["responses"]["415"] = {
             "description": "A body sent without `Content-Type: application/json`",

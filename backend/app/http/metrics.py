@@ -22,8 +22,8 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from starlette.types import Scope
 
-from app.db import Database
-from app.observability import Recorder
+from app.core.db import Database
+from app.http.observability import Recorder
 
 METRICS_PATH = "/metrics"
 # Requests that matched no route share one label value: paths sent by clients must not create series.
@@ -50,7 +50,7 @@ class _PoolCollector(Collector):
 
 
 class RequestMetrics:
-    """Counts and times every HTTP request: a recorder for app.observability.RequestObserver."""
+    """Counts and times every HTTP request: a recorder for app.http.observability.RequestObserver."""
 
     def __init__(self, registry: CollectorRegistry) -> None:
         self.requests = Counter(

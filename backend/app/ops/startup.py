@@ -13,8 +13,9 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 
-BACKEND_DIR = Path(__file__).resolve().parents[1]
+BACKEND_DIR = Path(__file__).resolve().parents[2]
 MIGRATIONS_DIR = BACKEND_DIR / "app" / "migrations" / "versions"
+DEFAULT_DATA_DIR = BACKEND_DIR / ".data"  # the embedded PostgreSQL (postgres/) and the dev secret
 
 
 class StartupError(Exception):
@@ -54,7 +55,7 @@ def _revision(database_url: str) -> str | None:
     from alembic.migration import MigrationContext
     from sqlalchemy import create_engine, pool
 
-    from app.db import normalise_url
+    from app.core.settings import normalise_url
 
     engine = create_engine(
         normalise_url(database_url), poolclass=pool.NullPool, connect_args={"prepare_threshold": None}
@@ -130,7 +131,7 @@ def schema_if_current(database_url: str) -> Schema | None:
     on any failure: `migrate_in_child` then does the work, or reports what is wrong in plain words."""
     import psycopg
 
-    from app.db import libpq_url
+    from app.core.settings import libpq_url
 
     try:
         with psycopg.connect(libpq_url(database_url), connect_timeout=10, autocommit=True) as connection:

@@ -6,13 +6,30 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 # Secrets shorter than this are refused: HS256 wants at least 256 bits of key (RFC 7518 §3.2).
 MIN_SECRET_LENGTH = 32
 
 
 # backend/.env, wherever the command is run from (the frontend keeps its own .env beside it).
-_ENV_FILE = Path(__file__).resolve().parents[1] / ".env"
+_ENV_FILE = Path(__file__).resolve().parents[2] / ".env"
+
+
+def normalise_url(url: str) -> str:
+    """Accept a URL as Neon or any libpq tool prints it, for SQLAlchemy (Alembic): the driver goes in the scheme.
+
+    Query parameters (sslmode, channel_binding, options=endpoint%3D...) pass through to libpq untouched.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() not in ("postgres", "postgresql"):
+        raise ValueError(f"DATABASE_URL must be a PostgreSQL URL, not {parsed.drivername!r}")
+    return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+
+
+def libpq_url(url: str) -> str:
+    """The same URL as libpq (and so psycopg) reads it."""
+    return make_url(normalise_url(url)).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 class DatabaseSettings(BaseSettings):
@@ -67,7 +84,7 @@ class Settings(DatabaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # auto: human-readable lines when stderr is a terminal, JSON lines otherwise (log collectors, containers).
     log_format: Literal["auto", "human", "json"] = "auto"
-    # GET /metrics in Prometheus' text format (see app/metrics.py); scrape it from inside your network.
+    # GET /metrics in Prometheus' text format (see app/http/metrics.py); scrape it from inside your network.
     metrics_enabled: bool = True
     # How long the outcome of a request sent with Idempotency-Key is replayed to its repeats (the contract: >= 24 h).
     idempotency_key_ttl_seconds: int = Field(default=86400, ge=1)

@@ -5,7 +5,7 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
-from app.errors import PROBLEM_RESPONSES, ApiError
+from app.core.errors import PROBLEM_RESPONSES, ApiError
 
 router = APIRouter(prefix="/health", tags=["health"])
 

@@ -8,8 +8,8 @@ it with two generated clients against the live API.
 
 from typing import Any
 
-from app.openapi_examples import PARAMETERS, PROBLEMS, REQUESTS, RESPONSES, problem
-from app.settings import Settings
+from app.core.settings import Settings
+from app.docs.examples import PARAMETERS, PROBLEMS, REQUESTS, RESPONSES, problem
 
 DESCRIPTION = """\
 A todo list for many users, each of whom sees only their own tasks.
@@ -102,7 +102,7 @@ def describe_for_clients(schema: dict[str, Any], settings: Settings) -> None:
     }
     schema["servers"] = [{"url": settings.public_url, "description": "This deployment (setting PUBLIC_URL)"}]
     schema["tags"] = TAGS
-    # Declared once for the whole API (app.auth checks it; Swagger's "Authorize" button); off for the health probes.
+    # Declared once for the whole API (app.core.auth checks it; Swagger's "Authorize"); off for the health probes.
     schema["security"] = BEARER
     schema["components"]["securitySchemes"] = {"HTTPBearer": BEARER_SCHEME}
     for path, operations in schema["paths"].items():

@@ -39,7 +39,7 @@ async def redoc(request: Request) -> HTMLResponse:
         redoc_favicon_url=f"{root}{ASSETS_PATH}/favicon.png",
         with_google_fonts=False,
     )
-    page.headers["Content-Security-Policy"] = "img-src 'self' data:; frame-ancestors 'none'"  # app/hardening.py's too
+    page.headers["Content-Security-Policy"] = "img-src 'self' data:; frame-ancestors 'none'"  # as app.http.hardening's
     return page
 
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.embedded_db import EmbeddedUnavailableError, bundled_psql, embedded_postgres, is_running, url_of
-from app.startup import StartupError
+from app.ops.embedded_db import EmbeddedUnavailableError, bundled_psql, embedded_postgres, is_running, url_of
+from app.ops.startup import StartupError
 
 __all__ = ["EmbeddedUnavailableError", "register"]
 

@@ -1,8 +1,8 @@
 """The task routes. Each handler is one SQL statement with ownership in its WHERE clause: one round trip.
 
-Safe retries (app.etags, app.idempotency): every single-task answer carries the task's ETag and the list its own;
-If-None-Match gives 304, If-Match is checked inside the change's own WHERE (412 when it fails), and a write with
-an Idempotency-Key is remembered with the change itself.
+Safe retries (app.tasks.preconditions, app.tasks.idempotency): every single-task answer carries the task's ETag
+and the list its own; If-None-Match gives 304, If-Match is checked inside the change's own WHERE (412 when it
+fails), and a write with an Idempotency-Key is remembered with the change itself.
 """
 
 from functools import lru_cache
@@ -15,19 +15,19 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.sql import ClauseElement
 from sqlmodel import bindparam, col, delete, select, update
 
-from app.auth import OwnerDep, UserIdPath, verified_owner
-from app.db import Row, database
-from app.errors import PROBLEM_RESPONSES, ApiError
-from app.etags import if_match, if_none_match, list_etag, task_etag
-from app.idempotency import IdempotencyKeyDep, run_once
-from app.models import CompletionUpdate, Task, TaskCreate, TaskList, TaskRead, TaskUpdate, task_read_columns
-from app.openapi import IF_MATCH, IF_NONE_MATCH, conditional_responses, reads_header
+from app.core.auth import OwnerDep, UserIdPath, verified_owner
+from app.core.db import Row, database
+from app.core.errors import PROBLEM_RESPONSES, ApiError
+from app.docs.openapi import IF_MATCH, IF_NONE_MATCH, conditional_responses, reads_header
+from app.tasks.idempotency import IdempotencyKeyDep, run_once
+from app.tasks.models import CompletionUpdate, Task, TaskCreate, TaskList, TaskRead, TaskUpdate, task_read_columns
+from app.tasks.preconditions import if_match, if_none_match, list_etag, task_etag
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=PROBLEM_RESPONSES)
 
 _BIGINT_MAX = 2**63 - 1
 
-# The statements, written with SQLModel against the model, with named parameters; app.db compiles each once.
+# The statements, written with SQLModel against the model, with named parameters; app.core.db compiles each once.
 # `owner` is always the caller's verified user id: every statement is scoped by it, and row-level security checks
 # it again. Each returns whole rows, so a route never reads a task back. Every change raises `version` (the ETag).
 _MINE = (col(Task.id) == bindparam("id")) & (col(Task.user_id) == bindparam("owner"))
@@ -64,7 +64,7 @@ CREATE = (
 )
 DELETE = delete(Task).where(_MINE).returning(*_ROW)
 # NOT completed is evaluated by the database under the row lock: concurrent toggles never lose one.
-_NEXT_VERSION = col(Task.version) + literal_column("1")  # SQL text: app.db binds only request parameters
+_NEXT_VERSION = col(Task.version) + literal_column("1")  # SQL text: app.core.db binds only request parameters
 TOGGLE = (
     update(Task)
     .where(_MINE)

@@ -21,9 +21,9 @@ from sqlalchemy import func, insert, literal_column, select, text
 from sqlalchemy.sql import ClauseElement, ColumnElement
 from sqlmodel import bindparam, col, delete
 
-from app.db import Database, Row
-from app.errors import ApiError
-from app.models import IdempotencyKey
+from app.core.db import Database, Row
+from app.core.errors import ApiError
+from app.tasks.models import IdempotencyKey
 
 KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
 PURGE_EVERY_SECONDS = 60.0
@@ -32,7 +32,7 @@ PURGE_BATCH = 500
 _KEY = IdempotencyKey
 _MINE = (col(_KEY.user_id) == bindparam("owner")) & (col(_KEY.key) == bindparam("idempotency_key"))
 _FORGET_EXPIRED = delete(_KEY).where(col(_KEY.user_id) == bindparam("owner"), col(_KEY.expires_at) <= func.now())
-# Constants as SQL text, not bound literals: app.db sends only the parameters a request supplies.
+# Constants as SQL text, not bound literals: app.core.db sends only the parameters a request supplies.
 _WAIT_FOR_FIRST = text("SELECT set_config('lock_timeout', :lock_timeout, true)")
 _PURGE = select(func.purge_expired_idempotency_keys(literal_column(str(PURGE_BATCH))))
 _SECONDS: ColumnElement[Any] = literal_column("interval '1 second'")

@@ -1,0 +1,1 @@
+"""What everything else stands on: settings, errors, the database and token verification. Imports nothing above it."""
