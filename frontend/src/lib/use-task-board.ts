@@ -3,7 +3,7 @@
 // say when something fails. Writes themselves live in task-mutations.ts; a failed one is turned into words here
 // (a conflict or a refusal re-opens the editor with the text the person typed), also for writes that resumed after
 // a reload.
-import { type Mutation, useQuery, useQueryClient, useMutationState } from "@tanstack/react-query";
+import { useMutationState, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 
 import { ApiError, SessionEnded } from "./api-client";
@@ -57,11 +57,13 @@ export function useTaskBoard(onSessionEnded: () => void) {
   // A write that failed (now, or after resuming on a reload) comes back to the person here, once.
   const failed = useMutationState({
     filters: { status: "error", predicate: (m) => m.options.mutationKey?.[0] !== KEYS.add[0] },
-    select: (m) => m as Mutation<unknown, unknown, unknown>,
+    select: (m) => m,
   });
   useEffect(() => {
+    const cache = client.getMutationCache();
     for (const mutation of failed) {
-      client.getMutationCache().remove(mutation);
+      if (!cache.getAll().some((m) => m === mutation)) continue; // already handled (effects can run twice)
+      cache.remove(mutation);
       const error = mutation.state.error;
       if (error instanceof SessionEnded) {
         sessionEnded.current();
