@@ -117,6 +117,7 @@ test("the API down: an add, an edit and a toggle survive a reload and are each s
     await page.reload(); // still down
     await expect(page.getByRole("heading", { name: "Can't reach the server" })).toBeVisible();
     await expect(row(page, "Buy seeds")).toContainText("Not saved yet");
+    await expect(page.getByText("Changes to 2 tasks are kept in this browser")).toBeVisible(); // the edit, the toggle
     expect(await keptWrites(page)).toBe(3);
     await page.screenshot({ path: "../out/frontend/kept-writes-desktop.png" });
   } finally {

@@ -114,6 +114,12 @@ export function TaskBoard({ user, onSessionEnded }: Props) {
       )}
       {problem}
       {tasks === undefined && !problem && <p className="muted loading">Loading your tasks…</p>}
+      {tasks === undefined && board.saving.size > 0 && (
+        <p className="muted kept">
+          Changes to {board.saving.size === 1 ? "1 task are" : `${board.saving.size} tasks are`} kept in this browser and
+          will be saved by themselves as soon as the server is back.
+        </p>
+      )}
       {visible.length > 0 || adding.length > 0 ? (
         <ul className="tasks" aria-label="Tasks">
           {adding.map((add) => (
