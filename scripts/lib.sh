@@ -20,19 +20,35 @@ ensure_uv() {
 }
 
 sync_backend() {
-  # Installs exactly what backend/requirements.lock pins (hash-checked), then the project itself (editable).
-  # A hashed requirements lock rather than uv.lock: it records no download addresses. Update it with scripts/lock.
-  # The first install (~250 MB, mostly the embedded PostgreSQL and the dev tools) shows uv's progress; later ones
-  # are quiet unless something changed.
+  # Installs what backend/<lock> pins (hash-checked), then the project itself (editable), into backend/.venv:
+  #   sync_backend run   run.lock: what `todo-api run` needs (runtime, the embedded PostgreSQL, the build backend)
+  #   sync_backend       requirements.lock: everything (adds the dev tools, the tests' and the benchmark's packages)
+  # Hashed requirement files rather than uv.lock: uv.lock records download addresses. Update them with scripts/lock.
+  # Nothing is installed when nothing changed since the last install of that set (a stamp of the lock and
+  # pyproject.toml), so starts of a running checkout never reinstall under a running copy; concurrent starts take
+  # turns on one file lock, and the ones that waited find the stamp current.
   ensure_uv
-  local venv="$ROOT/backend/.venv" quiet=(--quiet)
+  local set="${1:-all}" backend="$ROOT/backend"
+  local venv="$backend/.venv" lock="$backend/requirements.lock"
+  [ "$set" = run ] && lock="$backend/run.lock"
+  local stamp="$venv/.installed-$set" want
+  want="$(cat "$lock" "$backend/pyproject.toml" | cksum)"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return
+  if command -v flock >/dev/null; then
+    exec 9>"$backend/.venv-install.lock"
+    flock 9
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then exec 9>&-; return; fi
+  fi
+  local quiet=(--quiet)
   if [ ! -x "$venv/bin/python" ]; then
-    echo "Installing the backend's pinned dependencies into backend/.venv (first run: a minute or more)" >&2
+    echo "Installing the backend's pinned dependencies ($(basename "$lock")) into backend/.venv (first run: a minute or more)" >&2
     "$UV" venv --quiet "$venv"
     quiet=()
   fi
-  "$UV" pip install "${quiet[@]}" --python "$venv/bin/python" --require-hashes -r "$ROOT/backend/requirements.lock"
-  "$UV" pip install --quiet --python "$venv/bin/python" --no-deps --no-build-isolation -e "$ROOT/backend"
+  "$UV" pip install "${quiet[@]}" --python "$venv/bin/python" --require-hashes -r "$lock"
+  "$UV" pip install --quiet --python "$venv/bin/python" --no-deps --no-build-isolation -e "$backend"
+  echo "$want" >"$stamp"
+  if command -v flock >/dev/null; then exec 9>&-; fi
 }
 
 ensure_chromium() {

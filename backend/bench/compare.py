@@ -32,14 +32,20 @@ class Comparison:
         ratios = [a.requests_per_second / b.requests_per_second for a, b in pairs]
         return statistics.median(ratios), min(ratios), max(ratios)
 
+    def database_us(self, app: str, route: str) -> float | None:
+        """PostgreSQL CPU µs per request, median over the rounds."""
+        figures = [result.database_us for result in self.runs[app][route] if result.database_us is not None]
+        return statistics.median(figures) if figures else None
+
     def errors(self) -> int:
         return sum(result.errors for routes in self.runs.values() for results in routes.values() for result in results)
 
     def table(self) -> str:
         lines = [
             "| route | ours req/s | tutorial-style req/s | floor req/s | ceiling req/s | ours ÷ tutorial-style "
-            "| ours ÷ ceiling | floor ÷ ceiling | p99 ms ours / tutorial-style |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| ours ÷ floor | ours ÷ ceiling | p99 ms ours / tutorial-style "
+            "| database µs per request ours / tutorial-style |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for route in ROUTES:
             ours, tutorial, floor, ceiling = (self.median(app, route) for app in APPS)
@@ -47,10 +53,15 @@ class Comparison:
                 f"| {route} | {ours.requests_per_second:,.0f} | {tutorial.requests_per_second:,.0f} "
                 f"| {floor.requests_per_second:,.0f} | {ceiling.requests_per_second:,.0f} "
                 f"| {_spread(self.ratio('ours', 'tutorial', route), 'x')} "
-                f"| {_spread(self.ratio('ours', 'ceiling', route), '')} "
-                f"| {_spread(self.ratio('floor', 'ceiling', route), '')} | {ours.p99_ms:.1f} / {tutorial.p99_ms:.1f} |"
+                f"| {_spread(self.ratio('ours', 'floor', route), 'x')} "
+                f"| {_spread(self.ratio('ours', 'ceiling', route), '')} | {ours.p99_ms:.1f} / {tutorial.p99_ms:.1f} "
+                f"| {_micros(self.database_us('ours', route))} / {_micros(self.database_us('tutorial', route))} |"
             )
         return "\n".join(lines)
+
+
+def _micros(figure: float | None) -> str:
+    return "n/a" if figure is None else f"{figure:,.0f}"
 
 
 def _spread(figures: tuple[float, float, float], unit: str) -> str:

@@ -34,7 +34,7 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 
 app = FastAPI(lifespan=lifespan)
-_COLUMNS = "id, user_id, title, description, completed, created_at, updated_at"
+_COLUMNS = "id, user_id, title, description, completed, created_at, updated_at, version"
 _MINE = "WHERE id = %(id)s AND user_id = %(user)s"
 
 

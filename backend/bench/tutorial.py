@@ -14,7 +14,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session, col, create_engine, select
 
 from app.core.settings import normalise_url
-from app.tasks.models import CompletionUpdate, Task, TaskCreate, TaskRead, TaskUpdate
+from app.tasks.models import CompletionUpdate, TaskCreate, TaskRead, TaskUpdate
+from app.tasks.tables import Task
 
 engine = create_engine(normalise_url(os.environ["DATABASE_URL"]))
 app = FastAPI()
@@ -57,7 +58,7 @@ def list_tasks(user_id: UserDep, session: SessionDep) -> list[Task]:
 
 @app.post("/api/{user_id}/tasks", response_model=TaskRead, status_code=201)
 def create_task(user_id: UserDep, task: TaskCreate, session: SessionDep) -> Task:
-    db_task = Task.model_validate(task, update={"user_id": user_id})
+    db_task = Task.model_validate(task.model_dump() | {"user_id": user_id})
     session.add(db_task)
     session.commit()
     session.refresh(db_task)
@@ -83,7 +84,7 @@ def update_task(user_id: UserDep, task_id: int, task: TaskUpdate, session: Sessi
 @app.delete("/api/{user_id}/tasks/{task_id}", response_model=TaskRead)
 def delete_task(user_id: UserDep, task_id: int, session: SessionDep) -> TaskRead:
     db_task = get_own_task(session, user_id, task_id)
-    deleted = TaskRead.model_validate(db_task)
+    deleted = TaskRead.model_validate(db_task.model_dump())
     session.delete(db_task)
     session.commit()
     return deleted

@@ -7,7 +7,7 @@ import httpx
 import jwt
 import pytest
 
-from tests.conftest import SECRET, bearer, client_for, make_settings, make_token
+from tests.helpers import SECRET, bearer, client_for, make_settings, make_token
 
 req = pytest.mark.req
 

@@ -19,8 +19,7 @@ from sqlalchemy.engine import make_url
 from app.http.observability import resolve_format
 from app.ops.cli import main
 from app.ops.startup import BACKEND_DIR
-from tests.conftest import SECRET
-from tests.test_persistence import Service, _env, data_dir, services  # noqa: F401  (fixtures)
+from tests.helpers import SECRET, Service, cli_env
 
 req = pytest.mark.req
 
@@ -35,7 +34,7 @@ def todo_api(
     return subprocess.run(
         [sys.executable, "-m", "app.ops.cli", *prefix, *args],
         cwd=BACKEND_DIR,
-        env=env if env is not None else _env(),
+        env=env if env is not None else cli_env(),
         capture_output=True,
         text=True,
         timeout=120,
@@ -49,12 +48,12 @@ def _with_password(url: str) -> str:
 
 @req("DX-3", "C-OPS-1")
 def test_the_banner_says_where_everything_is_and_logs_are_json_off_a_terminal(
-    data_dir: Path,  # noqa: F811
-    services: list[Service],  # noqa: F811
+    data_dir: Path,
+    services: list[Service],
     database_url: str,
 ) -> None:
     url = _with_password(database_url)
-    service = Service(data_dir, _env(DATABASE_URL=url, BETTER_AUTH_SECRET=SECRET))
+    service = Service(data_dir, cli_env(DATABASE_URL=url, BETTER_AUTH_SECRET=SECRET))
     services.append(service)
     service.start()
     httpx.get(f"{service.base_url}/health", headers={"X-Request-ID": "banner-test"})
@@ -85,8 +84,8 @@ def test_the_banner_says_where_everything_is_and_logs_are_json_off_a_terminal(
 
 @req("DX-3")
 def test_logs_are_for_people_on_a_terminal(
-    data_dir: Path,  # noqa: F811
-    services: list[Service],  # noqa: F811
+    data_dir: Path,
+    services: list[Service],
     database_url: str,
 ) -> None:
     controller, terminal = pty.openpty()
@@ -98,7 +97,7 @@ def test_logs_are_for_people_on_a_terminal(
             sys.stderr = original
     assert resolve_format("auto") == "json"  # pytest's captured stderr is not one
 
-    service = Service(data_dir, _env(DATABASE_URL=database_url, BETTER_AUTH_SECRET=SECRET, LOG_FORMAT="human"))
+    service = Service(data_dir, cli_env(DATABASE_URL=database_url, BETTER_AUTH_SECRET=SECRET, LOG_FORMAT="human"))
     services.append(service)
     service.start()
     httpx.get(f"{service.base_url}/health", headers={"X-Request-ID": "human-test"})
@@ -128,12 +127,12 @@ def test_logs_are_for_people_on_a_terminal(
     ids=["short-secret", "no-secret", "no-database", "bad-number", "bad-choice", "unreachable", "bad-url", "jwks"],
 )
 def test_configuration_errors_are_one_or_two_plain_lines_without_secrets(
-    data_dir: Path,  # noqa: F811
+    data_dir: Path,
     command: list[str],
     env: dict[str, str],
     expected: str,
 ) -> None:
-    result = todo_api(*command, env=_env(**env), data=data_dir)
+    result = todo_api(*command, env=cli_env(**env), data=data_dir)
     assert result.returncode == 1, result.stderr
     assert expected in result.stderr
     _assert_plain(result.stderr)
@@ -150,13 +149,13 @@ def _assert_plain(stderr: str) -> None:
 @req("DX-4", "DB-6")
 def test_a_role_that_cannot_read_the_schema_is_told_what_to_use(app_database_url: str) -> None:
     # The service's ordinary role may read and write tasks, but not Alembic's table: migrations need the owner.
-    result = todo_api("migrate", env=_env(DATABASE_URL=app_database_url))
+    result = todo_api("migrate", env=cli_env(DATABASE_URL=app_database_url))
     assert result.returncode == 1
     assert "may not read or change the schema (permission denied for table alembic_version)" in result.stderr
     assert "set DATABASE_URL_UNPOOLED to the owner's direct URL" in result.stderr
     _assert_plain(result.stderr)
 
-    debug = todo_api("--debug", "migrate", env=_env(DATABASE_URL=app_database_url))
+    debug = todo_api("--debug", "migrate", env=cli_env(DATABASE_URL=app_database_url))
     assert "Traceback" in debug.stderr  # for whoever asks for it
 
 
@@ -180,7 +179,7 @@ def test_the_help_documents_every_command_and_option_with_its_default(capsys: py
 
 
 @req("DX-6", "C-OPS-5")
-def test_the_embedded_database_can_be_migrated_opened_inspected_and_reset(data_dir: Path) -> None:  # noqa: F811
+def test_the_embedded_database_can_be_migrated_opened_inspected_and_reset(data_dir: Path) -> None:
     folder = data_dir / "postgres"
     assert todo_api("db", "url", data=data_dir).stdout.strip() == f"postgresql://postgres@/postgres?host={folder}"
 
@@ -193,7 +192,7 @@ def test_the_embedded_database_can_be_migrated_opened_inspected_and_reset(data_d
     alembic = subprocess.run(
         [str(Path(sys.executable).parent / "alembic"), "current"],
         cwd=BACKEND_DIR,
-        env=_env(),
+        env=cli_env(),
         capture_output=True,
         text=True,
         timeout=120,
@@ -224,7 +223,7 @@ def test_new_revisions_are_numbered_like_the_first_ones(migrations_copy: Path) -
     result = subprocess.run(
         [str(Path(sys.executable).parent / "alembic"), "-c", "alembic.ini", "revision", "-m", "add tags"],
         cwd=migrations_copy,
-        env=_env(PYTHONPATH=str(BACKEND_DIR)),
+        env=cli_env(PYTHONPATH=str(BACKEND_DIR)),
         capture_output=True,
         text=True,
         timeout=60,

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from tests.conftest import all_at_once, bearer, make_token
+from tests.helpers import all_at_once, bearer, make_token
 
 req = pytest.mark.req
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from app.main import create_app
 from app.tasks.idempotency import KEY_PATTERN
-from tests.conftest import bearer, make_settings, make_token
+from tests.helpers import bearer, make_settings, make_token
 
 req = pytest.mark.req
 

@@ -13,8 +13,7 @@ import pytest
 
 from app.main import create_app
 from app.ops.startup import BACKEND_DIR
-from tests.conftest import make_settings, make_token, serve
-from tests.test_persistence import _free_port
+from tests.helpers import free_port, make_settings, make_token, serve
 
 req = pytest.mark.req
 
@@ -32,7 +31,7 @@ def _chromium() -> str | None:
 def docs_client(app_database_url: str) -> Iterator[httpx.Client]:
     """The service with PUBLIC_URL set to where it listens, as `todo-api run` sets it: Swagger UI sends "Try it out"
     to the document's server."""
-    port = _free_port()
+    port = free_port()
     app = create_app(make_settings(app_database_url, public_url=f"http://127.0.0.1:{port}"))
     with serve(app, port) as base_url, httpx.Client(base_url=base_url, timeout=10) as http:
         yield http

@@ -6,13 +6,14 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from app.docs.openapi import problem_codes
 from app.http.cors import _vary_by_origin
 from app.main import create_app
-from tests.conftest import SECRET, bearer, client_for, make_settings, make_token
+from tests.helpers import SECRET, bearer, client_for, make_settings, make_token
 
 req = pytest.mark.req
 
-PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
+PROBLEM_KEYS = {"type", "title", "status", "code", "detail", "instance"}
 
 
 def assert_problem(response: httpx.Response, status: int) -> None:
@@ -23,6 +24,7 @@ def assert_problem(response: httpx.Response, status: int) -> None:
     assert body["status"] == status
     assert body["type"] == "about:blank"
     assert body["instance"] == response.request.url.path
+    assert body["code"] in problem_codes(), body["code"]
 
 
 @req("C-ERR-1", "FR-014")

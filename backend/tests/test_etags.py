@@ -2,13 +2,14 @@
 
 import secrets
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import httpx
 import psycopg
 import pytest
 
-from tests.conftest import all_at_once, bearer, make_token
+from tests.helpers import all_at_once, bearer, make_token
 
 req = pytest.mark.req
 
@@ -43,13 +44,30 @@ def test_every_single_task_answer_carries_a_strong_etag_that_moves_only_on_chang
     assert deleted.headers["ETag"] == toggled.headers["ETag"]
 
 
+@req("RETRY-1", "C-TASK-8")
+def test_a_put_that_sets_what_is_already_there_is_not_a_change(
+    client: httpx.Client, user: str, auth: dict[str, str], create_task: Callable[..., dict[str, Any]]
+) -> None:
+    task = create_task(user, title="Buy milk", description="2 litres")
+    same = client.put(_url(user, task), json={"title": "  Buy milk ", "description": "2 litres"}, headers=auth)
+    assert same.status_code == 200
+    assert same.json() == task  # the same etag and updated_at: nothing changed (the title is stored trimmed)
+    assert same.headers["ETag"] == task["etag"]
+    cleared = client.put(_url(user, task), json={"description": None}, headers=auth).json()
+    assert cleared["etag"] != task["etag"]
+    assert datetime.fromisoformat(cleared["updated_at"]) > datetime.fromisoformat(task["updated_at"])
+    again = client.put(_url(user, task), json={"description": None, "completed": False}, headers=auth).json()
+    assert again == cleared
+
+
 @req("RETRY-1")
 def test_the_list_etag_changes_on_create_change_and_delete_and_never_leaks_into_bodies(
     client: httpx.Client, user: str, auth: dict[str, str], create_task: Callable[..., dict[str, Any]]
 ) -> None:
     empty = client.get(_url(user), headers=auth).headers["ETag"]
     task = create_task(user)
-    assert "version" not in task
+    assert "version" not in task  # the version shows only as the etag, byte for byte the ETag header
+    assert task["etag"] == client.get(_url(user, task), headers=auth).headers["ETag"]
     after_create = client.get(_url(user), headers=auth).headers["ETag"]
     assert client.get(_url(user), headers=auth).headers["ETag"] == after_create  # stable while nothing changes
     client.put(_url(user, task), json={"description": "2 litres"}, headers=auth)

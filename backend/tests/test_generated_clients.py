@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import make_token
+from tests.helpers import make_token
 
 req = pytest.mark.req
 

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from app.main import create_app
 from app.ops.cli import _use_dev_secret
-from tests.conftest import bearer, client_for, make_settings, make_token, serve
+from tests.helpers import bearer, client_for, make_settings, make_token, serve
 
 req = pytest.mark.req
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from app.main import create_app
-from tests.conftest import bearer, client_for, make_settings, make_token
 from tests.fault_proxy import ReplyLosingProxy
+from tests.helpers import bearer, client_for, make_settings, make_token
 
 req = pytest.mark.req
 

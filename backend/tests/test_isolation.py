@@ -5,7 +5,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import bearer, make_token
+from tests.helpers import bearer, make_token
 
 req = pytest.mark.req
 

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.conftest import bearer, make_token
+from tests.helpers import bearer, make_token
 
 req = pytest.mark.req
 

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from fastapi import FastAPI
 
 from app.main import create_app
-from tests.conftest import bearer, client_for, make_settings
+from tests.helpers import bearer, client_for, make_settings
 
 req = pytest.mark.req
 

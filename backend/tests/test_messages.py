@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from tests.conftest import bearer, make_token
+from tests.helpers import bearer, make_token
 from tests.test_token_attacks import HEADER_ATTACKS, VICTIM
 
 req = pytest.mark.req

@@ -5,7 +5,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.main import create_app
-from tests.conftest import client_for, make_settings
+from tests.helpers import client_for, make_settings
 
 req = pytest.mark.req
 

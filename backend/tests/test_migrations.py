@@ -14,10 +14,10 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-import app.tasks.models  # noqa: F401  (registers the tasks table on SQLModel.metadata)
+import app.tasks.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from app.core.settings import normalise_url
 from app.ops.startup import BACKEND_DIR, Schema, migrate, newest_revision, schema_if_current
-from tests.conftest import fresh_database
+from tests.helpers import fresh_database
 
 req = pytest.mark.req
 
@@ -60,13 +60,14 @@ def _differences(url: str) -> list[Any]:
 
 def _catalog(url: str) -> dict[str, list[tuple[Any, ...]]]:
     """The tasks table as PostgreSQL itself describes it, including what autogenerate does not compare
-    (CHECK constraints, identity kind, index definitions)."""
+    (CHECK constraints, identity kind, index definitions). Columns by name: a column a migration adds comes last in
+    the table, wherever the model declares it, and that order means nothing to a query."""
     return {
         "columns": _query(
             url,
             "SELECT attname, format_type(atttypid, atttypmod), attnotnull, attidentity, pg_get_expr(adbin, adrelid)"
             " FROM pg_attribute LEFT JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum"
-            " WHERE attrelid = 'public.tasks'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+            " WHERE attrelid = 'public.tasks'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attname",
         ),
         "constraints": _query(
             url,

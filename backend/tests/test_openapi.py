@@ -7,7 +7,7 @@ import jsonschema_rs
 import pytest
 
 from app.main import create_app
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 
 req = pytest.mark.req
 

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from app.main import create_app
-from tests.conftest import bearer, client_for, make_settings, make_token
+from tests.helpers import bearer, client_for, make_settings, make_token
 
 req = pytest.mark.req
 

@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
 from app.core.db import Database
-from app.tasks.models import Task
-from tests.conftest import make_settings
+from app.tasks.tables import Task
+from tests.helpers import make_settings
 
 req = pytest.mark.req
 
@@ -43,8 +43,8 @@ def test_a_query_without_a_user_filter_sees_only_the_callers_rows(
         database = Database(make_settings(app_database_url))
         await database.open()
         try:
-            mine = await database.run(EVERY_TASK, {"owner": user}, idempotent=True)
-            return mine, await database.run(TOUCH_EVERY_TASK, {"owner": user}, idempotent=False)
+            mine = await database.run(EVERY_TASK, as_user=user, idempotent=True)
+            return mine, await database.run(TOUCH_EVERY_TASK, as_user=user, idempotent=False)
         finally:
             await database.close()
 

@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from app.main import create_app
-from tests.conftest import all_at_once, bearer, client_for, make_settings, make_token
+from tests.helpers import all_at_once, bearer, client_for, make_settings, make_token
 
 req = pytest.mark.req
 

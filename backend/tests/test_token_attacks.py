@@ -17,7 +17,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from app.main import create_app
-from tests.conftest import SECRET, client_for, make_settings, make_token
+from tests.helpers import SECRET, client_for, make_settings, make_token
 from tests.test_jwks import KeySet, keyset  # noqa: F401  (the JWKS endpoint fixture)
 
 req = pytest.mark.req

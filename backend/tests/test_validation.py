@@ -67,7 +67,10 @@ def test_invalid_fields_on_create_are_400_with_the_field_named(
     client: httpx.Client, user: str, auth: dict[str, str], body: dict[str, Any], field: str, message: str
 ) -> None:
     problem = assert_bad_request(client.post(f"/api/{user}/tasks", json=body, headers=auth), field)
-    assert {"field": field, "message": message} in problem["errors"]
+    assert {"field": field, "message": message} in [
+        {"field": e["field"], "message": e["message"]} for e in problem["errors"]
+    ]
+    assert problem["code"] == f"{problem['errors'][0]['field']}_{problem['errors'][0]['code']}"
     assert field in problem["detail"]
     assert client.get(f"/api/{user}/tasks", headers=auth).json() == []
 
@@ -78,7 +81,9 @@ def test_a_lone_surrogate_escape_is_400_not_a_database_error(
 ) -> None:
     raw = b'{"title": "lone \\ud800 surrogate"}'  # valid JSON syntax, not valid Unicode text
     problem = assert_bad_request(client.post(f"/api/{user}/tasks", content=raw, headers=auth | JSON), "title")
-    assert {"field": "title", "message": "must be valid Unicode text"} in problem["errors"]
+    assert {"field": "title", "code": "invalid_characters", "message": "must be valid Unicode text"} in problem[
+        "errors"
+    ]
 
 
 @req("FR-013", "C-ERR-2")

@@ -12,9 +12,10 @@ import jwt
 from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 
-from app.core.errors import ApiError
+from app.core.errors import ApiError, ProblemCode
 from app.core.settings import Settings
-from app.tasks.models import USER_ID_MAX
+
+USER_ID_MAX = 255  # the longest user id a token may carry (the `tasks.user_id` column checks it too)
 
 # Compact JWS: three base64url segments. Anything else (spaces, two tokens, junk) is refused before parsing.
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
@@ -31,11 +32,12 @@ _ALGORITHMS_BY_KEY = {
 }
 
 
-def _unauthorized(detail: str, *, token_sent: bool = True) -> ApiError:
+def _unauthorized(detail: str, *, token_sent: bool = True, expired: bool = False) -> ApiError:
     # RFC 6750 forbids double quotes and backslashes inside error_description.
     description = detail.replace('"', "'").replace("\\", "/")
     challenge = f'Bearer error="invalid_token", error_description="{description}"' if token_sent else "Bearer"
-    return ApiError(401, detail, headers={"WWW-Authenticate": challenge})
+    code: ProblemCode = "token_expired" if expired else "token_invalid" if token_sent else "token_missing"
+    return ApiError(401, detail, headers={"WWW-Authenticate": challenge}, code=code)
 
 
 def _reason(error: jwt.InvalidTokenError) -> str:
@@ -90,7 +92,12 @@ class TokenVerifier:
             # Looks the `kid` up in the cached key set, refetching the set once when it is unknown.
             signing_key = self._jwks.get_signing_key_from_jwt(token)
         except jwt.PyJWKClientConnectionError as exc:
-            raise ApiError(503, "The token signing keys cannot be fetched right now.", {"Retry-After": "5"}) from exc
+            raise ApiError(
+                503,
+                "The token signing keys cannot be fetched right now.",
+                {"Retry-After": "5"},
+                code="keys_unavailable",
+            ) from exc
         except jwt.PyJWKClientError as exc:
             raise _unauthorized("The token was not signed by a known key.") from exc
         except jwt.InvalidTokenError as exc:  # unreadable header: a `kid` that is not a string, an unknown `crit`
@@ -128,7 +135,7 @@ class TokenVerifier:
                 options={"require": ["exp"], "verify_aud": settings.jwt_audience is not None},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise _unauthorized("The token has expired.") from exc
+            raise _unauthorized("The token has expired.", expired=True) from exc
         except jwt.ImmatureSignatureError as exc:
             raise _unauthorized("The token is not valid yet.") from exc
         except jwt.InvalidTokenError as exc:
@@ -174,21 +181,20 @@ async def current_user(request: Request) -> str:
     return verifier.user_id(token)  # HS256: microseconds of CPU, cheaper than a thread hop
 
 
-# A route's dependencies are few on purpose: FastAPI charges each one ~70k instructions a request (~4% of a GET,
-# measured with callgrind), so a route has one: the owner check below, or app.tasks.routes' own_task, built on it.
+CurrentUserDep = Annotated[str, Depends(current_user)]
 UserIdPath = Annotated[str, Path(description="The user whose tasks these are: the token's own user id (else 403).")]
 
 
-async def verified_owner(request: Request, user_id: str) -> str:
-    """`user_id` (the path's), once the request's token is verified (else 401) and names that user (else 403)."""
-    if user_id != await current_user(request):
-        raise ApiError(403, "The token does not grant access to this user's tasks.")
+def owned_by_caller(user_id: str, caller: str) -> str:
+    """`user_id` (the path's) when it is the caller's own (else 403)."""
+    if user_id != caller:
+        raise ApiError(403, "The token does not grant access to this user's tasks.", code="wrong_user")
     return user_id
 
 
-async def path_owner(user_id: UserIdPath, request: Request) -> str:
-    """The `{user_id}` of the path, once it is known to be the caller's own."""
-    return await verified_owner(request, user_id)
+async def path_owner(user_id: UserIdPath, caller: CurrentUserDep) -> str:
+    """The `{user_id}` of the path, once the request's token is verified (else 401) and names that user (else 403)."""
+    return owned_by_caller(user_id, caller)
 
 
 OwnerDep = Annotated[str, Depends(path_owner)]

@@ -16,13 +16,13 @@ import asyncio
 import logging
 import select
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
 import psycopg
-from fastapi import Request
+from fastapi import Depends, Request
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from sqlalchemy import text
@@ -37,22 +37,24 @@ Row = dict[str, Any]
 Connection = psycopg.AsyncConnection[DictRow]
 
 # Row-level security (migration 0002) reads the caller from this setting; `true` scopes it to the transaction.
-_AS_USER = "SELECT set_config('app.user_id', %(owner)s, true)"
+_AS_USER = text("SELECT set_config('app.user_id', :as_user, true)")
 # The per-user rate limit (migration 0003, RATE_LIMIT_PER_MINUTE): counted in PostgreSQL, so every process shares
 # it; past the limit it raises SQLSTATE RL429, which aborts the request's statement in the same transaction.
-_TAKE_RATE_LIMIT_SLOT = "SELECT take_request_slot(%(owner)s, {limit:d})"
-
-
+_TAKE_RATE_LIMIT_SLOT = text("SELECT take_request_slot(:as_user, :limit)")
 _PING = text("SELECT 1")
-
 
 _DIALECT = PGDialect_psycopg()  # type: ignore[no-untyped-call]
 
 
-@lru_cache(maxsize=64)
-def compiled(statement: ClauseElement) -> str:
-    """A SQLAlchemy/SQLModel statement as psycopg SQL with named parameters (`%(owner)s`), compiled once."""
-    return str(statement.compile(dialect=_DIALECT))
+@lru_cache(maxsize=256)
+def compiled(statement: ClauseElement) -> tuple[str, dict[str, Any]]:
+    """A SQLAlchemy/SQLModel statement as psycopg SQL with named parameters (`%(owner)s`), compiled once, and the
+    values of the constants written in it (`Task.version + 1`); the request supplies the named ones."""
+    result = statement.compile(dialect=_DIALECT)
+    names = result.bind_names  # type: ignore[attr-defined]  # SQL statements compile to a SQLCompiler: it has them
+    supplied = {names[bind] for bind in names if bind.required}  # bindparam("owner") etc.: the request's values
+    constants = {name: value for name, value in result.params.items() if name not in supplied}
+    return str(result), constants
 
 
 class Database:
@@ -65,10 +67,7 @@ class Database:
         self._pool_timeout_seconds = settings.db_pool_timeout_seconds
         self._unreachable = False  # the last connect attempt failed: answer 503 quickly instead of queueing
         self._abandoned: set[asyncio.Future[list[Row]]] = set()  # timed-out work still cleaning up
-        self._prelude = (
-            _AS_USER + ";" + (_TAKE_RATE_LIMIT_SLOT.format(limit=self.rate_limit) + ";" if self.rate_limit else "")
-        )
-        self._prelude_statements = 2 if self.rate_limit else 1
+        self.retry_after_seconds = settings.retry_after_seconds
         kwargs: dict[str, Any] = {
             "autocommit": True,  # one statement per request: no BEGIN/COMMIT round trips
             "row_factory": dict_row,
@@ -98,60 +97,73 @@ class Database:
         await self.pool.close()
 
     async def run(
-        self, statement: ClauseElement, params: dict[str, Any], *, idempotent: bool, setup: Sequence[ClauseElement] = ()
+        self,
+        statement: ClauseElement,
+        params: Mapping[str, Any] | None = None,
+        *,
+        as_user: str,
+        idempotent: bool,
+        setup: Sequence[ClauseElement] = (),
     ) -> list[Row]:
-        """Run one statement as the user `params["owner"]`, in ONE network round trip, before DB_TIMEOUT_SECONDS.
+        """Run one statement as the user `as_user` (row-level security) in ONE network round trip, within
+        DB_TIMEOUT_SECONDS; its rows as dicts. `params` fills its named parameters.
 
         `setup` statements run first, in the same round trip and transaction (their results are dropped). If the
-        connection breaks under a statement that is safe to repeat, it is repeated once on another connection;
-        otherwise the failure is a 503 and the client decides whether to retry.
+        connection breaks under a statement that is safe to repeat (`idempotent`), it is repeated once on another
+        connection; otherwise the failure is a 503 and the client decides whether to retry.
         """
-        sql = self._prelude + "".join(compiled(step) + ";" for step in setup) + compiled(statement)
-        skipped = self._prelude_statements + len(setup)
+        steps: list[tuple[ClauseElement, Mapping[str, Any]]] = [(_AS_USER, {"as_user": as_user})]
+        if self.rate_limit:
+            steps.append((_TAKE_RATE_LIMIT_SLOT, {"as_user": as_user, "limit": self.rate_limit}))
+        steps += [(step, params or {}) for step in (*setup, statement)]
         # In a task of its own: past the deadline the request answers 503 at once, while psycopg cancels the
         # query on the server in the background (through a pooler that may itself wait seconds for a server).
-        work = asyncio.ensure_future(self._run(sql, skipped, params, idempotent))
+        work = asyncio.ensure_future(self._run(steps, idempotent))
         done, _ = await asyncio.wait((work,), timeout=self.timeout_seconds)
         if not done:
             work.cancel()
             self._abandoned.add(work)
             work.add_done_callback(self._abandoned.discard)
-            raise DatabaseUnavailableError(f"no answer within {self.timeout_seconds} s")
+            raise DatabaseUnavailableError(f"no answer within {self.timeout_seconds} s", self.retry_after_seconds)
         return work.result()
 
-    async def _run(self, sql: str, skipped: int, params: dict[str, Any], idempotent: bool) -> list[Row]:
+    async def _run(self, steps: list[tuple[ClauseElement, Mapping[str, Any]]], idempotent: bool) -> list[Row]:
         try:
             for attempt in (1, 2):
                 async with self._connection() as connection:
                     try:
-                        return await self._scoped(connection, sql, skipped, params)
+                        return await self._scoped(connection, steps)
                     except psycopg.OperationalError:
                         if attempt == 2 or not idempotent or not connection.broken:
                             raise
                         logger.warning("connection lost during an idempotent statement; retrying once")
         except psycopg.Error as error:
             if error.sqlstate == "RL429":
-                raise RateLimitedError(int(error.diag.message_detail or 60)) from error
+                raise RateLimitedError(self.rate_limit, int(error.diag.message_detail or 60)) from error
             if isinstance(error, psycopg.errors.LockNotAvailable):
                 raise  # a lock_timeout the caller set (app.tasks.idempotency): its answer, not an outage
             if isinstance(error, psycopg.OperationalError):
-                raise DatabaseUnavailableError(str(error).strip()) from error
+                raise DatabaseUnavailableError(str(error).strip(), self.retry_after_seconds) from error
             raise
         except PoolTimeout as error:
-            raise DatabaseUnavailableError(str(error)) from error
+            raise DatabaseUnavailableError(str(error), self.retry_after_seconds) from error
         raise AssertionError("unreachable")
 
-    async def _scoped(self, connection: Connection, sql: str, skipped: int, params: dict[str, Any]) -> list[Row]:
+    async def _scoped(self, connection: Connection, steps: list[tuple[ClauseElement, Mapping[str, Any]]]) -> list[Row]:
         """The row-level security context (and, with a rate limit, the slot check) and the statement, sent as ONE
         simple-protocol query: PostgreSQL runs the statements of one query message as one transaction, so the
         context set with `set_config(..., true)` holds for the statement and ends with it.
 
-        The parameters are bound on the client by psycopg (libpq's escaping, for the connection's encoding): a
-        pipeline with server-side binding costs ~50 µs more CPU per request for the same single round trip.
+        Each step's parameters are bound on the client by psycopg (libpq's escaping, for the connection's
+        encoding), each step on its own, so the constants of two steps never share a name.
         """
         cursor = psycopg.AsyncClientCursor(connection, row_factory=dict_row)
-        await cursor.execute(sql, params)
-        for _ in range(skipped):
+        parts = []
+        for step, params in steps:
+            sql, constants = compiled(step)
+            parts.append(cursor.mogrify(sql, constants | dict(params)))
+        await cursor.execute(";".join(parts))
+        for _ in steps[1:]:
             cursor.nextset()
         return await cursor.fetchall()
 
@@ -176,7 +188,7 @@ class Database:
 
     async def is_ready(self) -> bool:
         try:
-            await self.run(_PING, {"owner": ""}, idempotent=True)
+            await self.run(_PING, as_user="", idempotent=True)
             return True
         except Exception:  # any failure to answer means "not ready"; the probe must not raise
             return False
@@ -242,7 +254,10 @@ def _hung_up(connection: Connection) -> bool:
     return bool(readable)
 
 
-def database(request: Request) -> Database:
-    """The app's pool, opened by the lifespan. A plain call, not a FastAPI dependency (app/core/auth.py says why)."""
-    found: Database = request.app.state.database
-    return found
+def get_database(request: Request) -> Database:
+    """The app's pool (opened by the lifespan in app.main)."""
+    database: Database = request.app.state.database
+    return database
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]

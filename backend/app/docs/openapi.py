@@ -1,7 +1,8 @@
 """The OpenAPI document, adjusted to what the service really answers.
 
-FastAPI documents a 422 for every route with a body or parameters, and puts error models under
-`application/json`. This service answers 400 instead, always as `application/problem+json`.
+The schemas come from the models themselves (app.tasks.models). What is adjusted here is FastAPI's framing:
+it documents a 422 for every route with a body or parameters, and puts error models under `application/json`;
+this service answers 400 instead, always as `application/problem+json`.
 """
 
 from typing import Any
@@ -9,9 +10,10 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from app.core.errors import PROBLEM_MEDIA_TYPE, Problem
+from app.core.errors import PROBLEM_CODES, PROBLEM_MEDIA_TYPE, Problem
+from app.core.field_errors import FIELD_CODES
 from app.docs.clients import describe_for_clients, header
-from app.tasks.models import DESCRIPTION_MAX, TITLE_MAX
+from app.tasks.models import CompletionUpdate, TaskCreate, TaskUpdate
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -30,7 +32,7 @@ def install_openapi(app: FastAPI) -> None:
                     _document_media_type_errors(operation)
                     _headers_are_never_null(operation.get("parameters", []))
                     _optional_bodies_are_plain_references(operation)
-            _match_the_validators(schema["components"]["schemas"])
+            schema["components"]["schemas"]["Problem"]["properties"]["code"]["enum"] = problem_codes()
             describe_for_clients(schema, app.state.settings)
             schema["components"]["schemas"].pop("HTTPValidationError", None)
             schema["components"]["schemas"].pop("ValidationError", None)
@@ -58,26 +60,6 @@ _CONDITIONAL: dict[int, dict[str, Any]] = {
     },
     422: {"model": Problem, "description": "This Idempotency-Key was already used for a different request"},
 }
-
-IF_MATCH = (
-    "If-Match",
-    "Change only if the task's current ETag is one of these (or `*`: if it exists); "
-    "otherwise 412 with the current ETag, and nothing changes.",
-)
-IF_NONE_MATCH = (
-    "If-None-Match",
-    "Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`.",
-)
-
-
-def reads_header(header: tuple[str, str]) -> dict[str, Any]:
-    """`openapi_extra` for a route that reads an optional header itself (app.tasks.preconditions), as FastAPI would have
-    documented it as a parameter."""
-    name, description = header
-    schema = {"type": "string", "title": name, "description": description}
-    return {
-        "parameters": [{"name": name, "in": "header", "required": False, "description": description, "schema": schema}]
-    }
 
 
 def conditional_responses(*statuses: int, created: bool = False) -> dict[int | str, dict[str, Any]]:
@@ -131,52 +113,8 @@ def _document_media_type_errors(operation: dict[str, Any]) -> None:
         }
 
 
-# What pydantic-core strips from a title (Rust's `str::trim`: the Unicode White_Space set). Python's `str.isspace`
-# would also include U+001C..U+001F, which the service keeps.
-_WS = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-# 1-200 characters once surrounding whitespace is trimmed, and no NUL anywhere (PostgreSQL text cannot hold it).
-TITLE_PATTERN = rf"^[{_WS}]*[^{_WS}\x00](?:[^\x00]{{0,{TITLE_MAX - 2}}}[^{_WS}\x00])?[{_WS}]*$"
-NO_NUL_PATTERN = r"^[^\x00]*$"
-
-
-def _match_the_validators(schemas: dict[str, Any]) -> None:
-    """Say in the document what the input validators enforce, so that every body it allows is accepted and every
-    body it forbids is refused.
-
-    - `title` is trimmed before its length is checked: raw minLength/maxLength would refuse " a" padded past 200
-      characters (which the service accepts), and allow "   " (which it refuses). A pattern says it exactly.
-    - NUL characters are refused in `title` and `description`.
-    - pydantic renders `X | None = None` as nullable, but only `description` may be null in a PUT, and `completed`
-      may never be null in a PATCH.
-    - A PUT must name at least one editable field (unknown ones are ignored and do not count). Said without a
-      top-level `anyOf`, which generators cannot turn into a model: `minProperties: 1` for them and for readers,
-      and `not: {properties: {each: {not: {}}}}` ("not: none of them present"; `{not: {}}` is the
-      schema nothing matches, as `false` is not understood by every generator) to make it exact for validators.
-    - Defaults are the server's business: a `default` in a request schema makes openapi-typescript require the
-      field, so it is stated in words instead.
-    """
-    title = {
-        "type": "string",
-        "pattern": TITLE_PATTERN,
-        "title": "Title",
-        "description": f"1-{TITLE_MAX} characters once surrounding whitespace is trimmed (stored trimmed); no NUL.",
-    }
-    text = {"type": "string", "maxLength": DESCRIPTION_MAX, "pattern": NO_NUL_PATTERN}
-    description = {"anyOf": [text, {"type": "null"}], "title": "Description"}
-    completed = {"type": "boolean", "title": "Completed"}
-    schemas["TaskCreate"]["properties"] |= {
-        "title": title,
-        "description": description | {"description": f"Up to {DESCRIPTION_MAX} characters; null when not sent."},
-        "completed": completed | {"description": "False when not sent."},
-    }
-    editable = ("title", "description", "completed")
-    update = schemas["TaskUpdate"]
-    update["properties"] |= {
-        "title": title,
-        "description": description | {"description": f"Up to {DESCRIPTION_MAX} characters; null clears it."},
-        "completed": completed,
-    }
-    update["description"] += " At least one of title, description and completed must be sent."
-    update["minProperties"] = 1
-    update["not"] = {"properties": {name: {"not": {}} for name in editable}}  # {"not": {}}: nothing is valid
-    schemas["CompletionUpdate"]["properties"]["completed"] = completed | {"description": "The value to set."}
+def problem_codes() -> list[str]:
+    """Every `code` a problem body can carry: the fixed ones, and `<field>_<reason>` for each field of a request
+    body (and `body` itself) with each reason a field can fail for."""
+    fields = sorted({*TaskCreate.model_fields, *TaskUpdate.model_fields, *CompletionUpdate.model_fields, "body"})
+    return [*PROBLEM_CODES, *(f"{field}_{reason}" for field in fields for reason in FIELD_CODES)]

@@ -12,15 +12,8 @@ import anyio
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# Added to every response that does not set its own (Cache-Control); also used by the 500 handler, whose response
-# is sent outside the middleware stack.
-SECURITY_HEADERS: dict[str, str] = {
-    "Cache-Control": "no-store",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "frame-ancestors 'none'",
-    "Referrer-Policy": "no-referrer",
-}
+from app.core.errors import SECURITY_HEADERS
+
 _RAW_HEADERS = [(name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
 
 

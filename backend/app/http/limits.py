@@ -3,13 +3,11 @@
 Pure ASGI, so an oversized declared body is refused before any of it is read.
 """
 
-import json
-from typing import Any
-
 from fastapi import HTTPException
+from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.errors import PROBLEM_MEDIA_TYPE
+from app.core.errors import PROBLEM_MEDIA_TYPE, problem_body
 
 
 class BodySizeLimitMiddleware:
@@ -23,7 +21,7 @@ class BodySizeLimitMiddleware:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(scope, send)
+            await self._reject(scope, receive, send)
             return
         received = 0
 
@@ -43,15 +41,6 @@ class BodySizeLimitMiddleware:
     def _detail(self) -> str:
         return f"The request body must be at most {self.max_bytes} bytes."
 
-    async def _reject(self, scope: Scope, send: Send) -> None:
-        body: dict[str, Any] = {
-            "type": "about:blank",
-            "title": "Content Too Large",
-            "status": 413,
-            "detail": self._detail(),
-            "instance": scope["path"],
-        }
-        payload = json.dumps(body).encode()
-        headers = [(b"content-type", PROBLEM_MEDIA_TYPE.encode()), (b"content-length", str(len(payload)).encode())]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": payload})
+    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = problem_body(413, "body_too_large", self._detail(), scope["path"])
+        await JSONResponse(body, status_code=413, media_type=PROBLEM_MEDIA_TYPE)(scope, receive, send)

@@ -63,7 +63,7 @@ class RequestMetrics:
             buckets=_BUCKETS,
             registry=registry,
         )
-        # The labelled series, looked up once: `.labels()` builds and locks on every call (~5 µs a request).
+        # The labelled series, looked up once: `.labels()` builds and locks on every call.
         self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def __call__(self, scope: Scope, status: int, seconds: float) -> None:

@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
-import app.tasks.models  # noqa: F401  (registers the tables on SQLModel.metadata for autogenerate)
+import app.tasks.tables  # noqa: F401  (registers the tables on SQLModel.metadata for autogenerate)
 from app.core.settings import DatabaseSettings, normalise_url
 
 config = context.config

@@ -1,26 +1,23 @@
 """Versions of tasks as HTTP validators (RFC 9110 §8.8.3, §13.1): the ETag of a task and of a list, and the
 If-Match / If-None-Match headers read into what a statement can check.
 
-A task's ETag is `"<id>.<version>"`: `version` is raised by every statement that changes the task (migration 0004)
-and stays when nothing changed, so the tag is strong. A list's ETag is a digest of its body: every change to a task
-raises `updated_at` with its version, so the list's tag changes when any task is created, changed or deleted.
+A task's ETag is `"<id>.<version>"` (app.tasks.models.etag_of, also its `etag` field): `version` is raised by
+every statement that changes the task (migration 0004) and stays when nothing changed, so the tag is strong.
+A list's ETag is a digest of its body, which carries every task's etag: it changes when any task is created,
+changed or deleted.
 """
 
 import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated
 
-from starlette.requests import Request
+from fastapi import Depends, Header, Request
 
 # One entity-tag, then optional whitespace. Hand-written because neither Starlette nor FastAPI parses these headers,
 # and a tag may itself contain a comma (`"a,b"`), so splitting on commas would be wrong.
 _ENTITY_TAG = re.compile(r'[ \t]*(W/)?("[\x21\x23-\x7e\x80-\xff]*")[ \t]*')
-
-
-def task_etag(row: dict[str, Any]) -> str:
-    return f'"{row["id"]}.{row["version"]}"'
 
 
 def list_etag(body: bytes) -> str:
@@ -70,12 +67,33 @@ def parse(values: Sequence[str]) -> Condition | None:
     return Condition(tags=tuple(tags))
 
 
-def if_match(request: Request) -> Condition | None:
-    """The request's If-Match lines. Read by the routes themselves, not as a FastAPI dependency (app/core/auth.py says
-    why); app/docs/openapi.py documents the header on each route that reads it."""
+def _if_match(
+    request: Request,
+    _documented: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description="Change only if the task's current ETag is one of these (or `*`: if it exists); "
+            "otherwise 412 with the current ETag, and nothing changes.",
+        ),
+    ] = None,
+) -> Condition | None:
+    # Every line of the header (the parameter above documents it, but holds only one of them).
     return parse(request.headers.getlist("if-match"))
 
 
-def if_none_match(request: Request) -> Condition | None:
-    """The request's If-None-Match lines (as if_match)."""
+def _if_none_match(
+    request: Request,
+    _documented: Annotated[
+        str | None,
+        Header(
+            alias="If-None-Match",
+            description="Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`.",
+        ),
+    ] = None,
+) -> Condition | None:
     return parse(request.headers.getlist("if-none-match"))
+
+
+IfMatchDep = Annotated[Condition | None, Depends(_if_match)]
+IfNoneMatchDep = Annotated[Condition | None, Depends(_if_none_match)]
