@@ -16,9 +16,9 @@ const BACK = 45_000; // once the API is back, the page's next automatic try is a
 type Task = { id: number; title: string; description: string | null; completed: boolean; etag: string };
 
 /** The tasks the server holds for the user signed in on `page` (through the API itself, with the page's token). */
-async function serverTasks(page: Page, apiUrl = api): Promise<Task[]> {
+async function serverTasks(page: Page): Promise<Task[]> {
   const { token, userId } = await (await page.request.get(`${new URL(page.url()).origin}/api/token`)).json();
-  const response = await tasksOf(page.request, apiUrl, userId, token).list();
+  const response = await tasksOf(page.request, api, userId, token).list();
   expect(response.status()).toBe(200);
   return response.json();
 }
@@ -138,6 +138,40 @@ test("the API down: an add, an edit and a toggle survive a reload and are each s
   const saved = writes.filter((write) => write.status && write.status < 300);
   expect(saved.map((write) => write.method).sort()).toEqual(["PATCH", "POST", "PUT"]); // each once
   expect(saved.find((write) => write.method === "PUT")?.ifMatch).toBe(fence.etag); // the version that was shown
+});
+
+test("a kept edit that meets a change made elsewhere while it waited ends in the conflict box after the reload [UI-3, UI-8]", async ({
+  page,
+}) => {
+  await signUp(page, stack.web, "Rita");
+  await addTask(page, "Plan party");
+  const [party] = await serverTasks(page);
+  try {
+    await killApi(api);
+    await page.getByRole("button", { name: "Edit Plan party" }).click();
+    const edit = page.getByRole("form", { name: "Edit Plan party" });
+    await edit.getByLabel("Title").fill("Plan party at 8");
+    await edit.getByRole("button", { name: "Save" }).click();
+    await expect(row(page, "Plan party at 8")).toContainText("Not saved yet");
+    await expect.poll(() => keptWrites(page)).toBe(1);
+    // Meanwhile another device changes it, through the other frontend's API (same user, same database).
+    const { token, userId } = await (await page.request.get(`${stack.webJwks}/api/token`)).json();
+    const changed = await tasksOf(page.request, stack.apiJwks, userId, token).update(party.id, { title: "Plan party at 7" });
+    expect(changed.status()).toBe(200);
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "Can't reach the server" })).toBeVisible();
+  } finally {
+    await startApi(api);
+  }
+  const edit = page.getByRole("form", { name: "Edit Plan party" });
+  await expect(edit.getByRole("alert")).toContainText("It now reads: “Plan party at 7”", { timeout: BACK });
+  await expect(edit.getByLabel("Title")).toHaveValue("Plan party at 8"); // what was typed, before the reload
+  await expect.poll(() => keptWrites(page)).toBe(0);
+  await edit.getByRole("button", { name: "Keep editing" }).click();
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(row(page, "Plan party at 8")).toBeVisible();
+  await expectSettled(page);
+  expect((await serverTasks(page)).map((task) => task.title)).toEqual(["Plan party at 8"]);
 });
 
 test("signing out with unsent changes: the next user on this browser never sees or sends them [UI-8, FE-4]", async ({ page }) => {
