@@ -38,6 +38,7 @@ sys.path.insert(0, str(BACKEND))
 
 from sqlalchemy.engine import make_url  # noqa: E402  (after the path insert)
 
+from app.core.settings import libpq_url  # noqa: E402
 from app.ops.embedded_db import embedded_postgres, ensure_app_role, ensure_auth_role  # noqa: E402
 from app.ops.startup import migrate  # noqa: E402
 
@@ -68,7 +69,7 @@ def fresh_database(admin_url: str) -> str:
     """Drop and recreate the test database on the server at admin_url; return its admin URL."""
     import psycopg
 
-    conninfo = make_url(admin_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conninfo = libpq_url(admin_url)
     with psycopg.connect(conninfo, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         connection.execute(f"CREATE DATABASE {DATABASE}")
@@ -142,7 +143,7 @@ def main(command: list[str]) -> int:
         if not admin:
             scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="todo-e2e-")))
             admin = stack.enter_context(embedded_postgres(scratch / "postgres", cleanup="delete"))
-        node_admin_url = make_url(admin).set(drivername="postgresql").render_as_string(hide_password=False)
+        node_admin_url = libpq_url(admin)
         admin = fresh_database(admin)
         migrate(admin)
         app_url = ensure_app_role(admin)  # the role the API serves as (row-level security applies to it)

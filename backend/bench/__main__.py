@@ -15,6 +15,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
+from app.core.settings import libpq_url
 from app.ops.embedded_db import embedded_postgres
 from app.ops.startup import BACKEND_DIR
 from bench import load
@@ -46,7 +47,7 @@ def database_server() -> Iterator[str]:
 
 def postmaster_pid(url: str) -> int | None:
     """The server's main process, when its data directory is on this machine (to watch its CPU time)."""
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conninfo = libpq_url(url)
     with psycopg.connect(conninfo, autocommit=True) as connection:
         row = connection.execute("SHOW data_directory").fetchone()
     pid_file = Path(row[0]) / "postmaster.pid" if row else None
@@ -58,7 +59,7 @@ def postmaster_pid(url: str) -> int | None:
 
 def bare_round_trip_ms(url: str) -> float:
     """What one round trip through the delay proxy really costs (its own overhead included)."""
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conninfo = libpq_url(url)
     with psycopg.connect(conninfo, autocommit=True) as connection:
         samples = []
         for _ in range(50):

@@ -15,6 +15,7 @@ import psutil
 import psycopg
 from sqlalchemy.engine import make_url
 
+from app.core.settings import libpq_url
 from app.ops.embedded_db import ensure_app_role
 from app.ops.startup import BACKEND_DIR, migrate
 
@@ -26,7 +27,7 @@ LOG = Path(tempfile.gettempdir()) / "todo-bench-api.log"  # the API processes' s
 
 
 def conninfo(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return libpq_url(url)
 
 
 def prepare_database(server_url: str, users: int) -> tuple[str, str]:

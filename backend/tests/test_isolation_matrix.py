@@ -7,15 +7,15 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
+from app.core.settings import libpq_url
 from tests.helpers import bearer, make_token
 
 req = pytest.mark.req
 
 
 def _rows(database_url: str, owner: str) -> list[tuple[Any, ...]]:
-    conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conninfo = libpq_url(database_url)
     with psycopg.connect(conninfo) as connection:  # the administrator: sees every row, RLS aside
         return connection.execute("SELECT * FROM tasks WHERE user_id = %s ORDER BY id", (owner,)).fetchall()
 

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import app.tasks.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
-from app.core.settings import normalise_url
+from app.core.settings import libpq_url, normalise_url
 from app.ops.startup import BACKEND_DIR, Schema, migrate, newest_revision, schema_if_current
 from tests.helpers import fresh_database
 
@@ -29,7 +29,7 @@ def empty_database(postgres_server_url: str) -> Iterator[str]:
 
 
 def _conninfo(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return libpq_url(url)
 
 
 def _query(url: str, sql: str) -> list[tuple[Any, ...]]:

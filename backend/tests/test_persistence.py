@@ -6,8 +6,8 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
+from app.core.settings import libpq_url
 from app.ops.startup import BACKEND_DIR
 from tests.helpers import SECRET, Service, bearer, cli_env, make_token
 
@@ -75,7 +75,7 @@ def test_run_uses_database_url_when_set(data_dir: Path, database_url: str, servi
 
     assert not (data_dir / "postgres").exists()  # no embedded database was started
     assert not (data_dir / "dev-secret").exists()  # nor a development secret generated
-    conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conninfo = libpq_url(database_url)
     with psycopg.connect(conninfo) as connection:  # the row is in the database we named
         row = connection.execute("SELECT title FROM tasks WHERE id = %s", (created["id"],)).fetchone()
     assert row == ("external",)

@@ -6,9 +6,9 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy import select, update
-from sqlalchemy.engine import make_url
 
 from app.core.db import Database
+from app.core.settings import libpq_url
 from app.tasks.tables import Task
 from tests.helpers import make_settings
 
@@ -21,7 +21,7 @@ TOUCH_EVERY_TASK = update(_table).values(completed=~_table.c.completed).returnin
 
 
 def _conninfo(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    return libpq_url(url)
 
 
 @pytest.fixture

@@ -229,10 +229,9 @@ def test_tasks_are_rows_in_postgresql_owned_by_the_token_subject(
     database_url: str, client: httpx.Client, user: str, create_task: Any
 ) -> None:
     import psycopg
-    from sqlalchemy.engine import make_url
 
     task = create_task(user, title="stored")
-    conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conninfo = libpq_url(database_url)
     with psycopg.connect(conninfo) as connection:
         row = connection.execute("SELECT user_id, title FROM tasks WHERE id = %s", (task["id"],)).fetchone()
 

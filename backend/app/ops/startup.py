@@ -167,7 +167,9 @@ def check_role(database_url: str) -> str | None:
     """Connect as the service will, and return a warning when row-level security does not bind its role."""
     import psycopg
 
-    conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    from app.core.settings import libpq_url
+
+    conninfo = libpq_url(database_url)
     try:
         with psycopg.connect(conninfo, connect_timeout=10) as connection:
             row = connection.execute(
