@@ -84,7 +84,7 @@ def update_task(user_id: UserDep, task_id: int, task: TaskUpdate, session: Sessi
 @app.delete("/api/{user_id}/tasks/{task_id}", response_model=TaskRead)
 def delete_task(user_id: UserDep, task_id: int, session: SessionDep) -> TaskRead:
     db_task = get_own_task(session, user_id, task_id)
-    deleted = TaskRead.model_validate(db_task.model_dump())
+    deleted = TaskRead.model_validate(db_task)
     session.delete(db_task)
     session.commit()
     return deleted

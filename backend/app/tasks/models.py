@@ -23,6 +23,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from sqlmodel import SQLModel
 
 from app.core.field_errors import InvalidFieldError
 
@@ -174,7 +175,9 @@ class TaskRead(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _etag_from_version(cls, row: Any) -> Any:
-        # Built from a `tasks` row: its version (never shown itself) becomes the etag.
+        # Built from a `tasks` row (a dict, or a Task object): its version (never shown itself) becomes the etag.
+        if isinstance(row, SQLModel):
+            row = row.model_dump()
         if isinstance(row, dict) and "etag" not in row and "version" in row:
             return row | {"etag": etag_of(row["id"], row["version"])}
         return row
