@@ -44,8 +44,9 @@ function byStatus(error: ApiError): string {
 export function explain(error: unknown): string {
   if (!(error instanceof ApiError)) return "Something went wrong in this page. Reload it and try again.";
   const words = BY_CODE[error.problem?.code ?? ""];
-  if (words === undefined) return byStatus(error);
-  return typeof words === "string" ? words : words(error);
+  if (words !== undefined) return typeof words === "string" ? words : words(error);
+  // Invalid input is coded `<field>_<reason>` (e.g. title_too_long); its `errors` name each field's reason.
+  return (error.problem?.errors?.length && fieldMessage(error)) || byStatus(error);
 }
 
 const FIELD_NAMES: Record<string, string> = { title: "title", description: "description" };
