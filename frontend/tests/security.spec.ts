@@ -228,6 +228,17 @@ test.describe("the task proxy reads no more than it must", () => {
     }
   });
 
+  test("no answer names the internal API's address: its slash redirects become paths on this origin [FE-11]", async () => {
+    const api = new URL(stack.apiSecret);
+    for (const path of ["/api/x/tasks/%2F", "/api/x/tasks/%2F%2F", "/api/x/tasks/1/complete%2F"]) {
+      const answer = await send(`${stack.web}${path}`, "GET");
+      const location = String(answer.headers["location"] ?? "");
+      expect(`${answer.status} ${location} ${answer.body}`, path).not.toContain(api.host);
+      expect([307, 308, 404, 401], path).toContain(answer.status);
+      if (location) expect(location, path).toMatch(/^\/(?!\/)/); // a path here, never another host
+    }
+  });
+
   test("the request id is the proxy's own, never the client's [FE-11]", async ({ request }) => {
     const user = await signUp(request, stack.web, "request-id");
     const token = await frontendToken(request, stack.web, user);

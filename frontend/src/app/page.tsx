@@ -6,6 +6,7 @@ import { Suspense, useEffect, useState } from "react";
 import { AuthForm } from "@/components/AuthForm";
 import { ServerProblem } from "@/components/ServerProblem";
 import { TaskBoard } from "@/components/TaskBoard";
+import { TaskData } from "@/components/TaskData";
 import { authClient } from "@/lib/auth-client";
 import { useRetry } from "@/lib/use-retry";
 
@@ -25,13 +26,15 @@ export default function Home() {
   if (session) {
     body = (
       <Suspense>
-        <TaskBoard
-          user={session.user}
-          onSessionEnded={() => {
-            setEnded(true);
-            void refetch();
-          }}
-        />
+        <TaskData key={session.user.id} userId={session.user.id}>
+          <TaskBoard
+            user={session.user}
+            onSessionEnded={() => {
+              setEnded(true);
+              void refetch();
+            }}
+          />
+        </TaskData>
       </Suspense>
     );
   } else if (down !== undefined) {

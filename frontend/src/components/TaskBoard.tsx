@@ -1,6 +1,7 @@
 "use client";
 // The signed-in user's tasks: add, toggle, edit, delete with undo, filters, and the server's state when it is away.
 // After every action focus goes somewhere sensible: the next task when one disappears, back where editing began.
+import { useQueryClient } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 
@@ -11,11 +12,13 @@ import { TaskFooter } from "@/components/TaskFooter";
 import { TaskItem } from "@/components/TaskItem";
 import { UndoToast } from "@/components/UndoToast";
 import { authClient } from "@/lib/auth-client";
+import { forgetApiToken } from "@/lib/api-client";
+import { forgetUnsent } from "@/lib/query-client";
 import { filterOf, matches } from "@/lib/task-list";
-import { forgetApiToken, type Task } from "@/lib/tasks-api";
+import type { Task } from "@/lib/tasks-api";
 import { useTaskBoard } from "@/lib/use-task-board";
 
-type Props = { user: { name: string; email: string }; onSessionEnded: () => void };
+type Props = { user: { id: string; name: string; email: string }; onSessionEnded: () => void };
 
 const EMPTY = {
   all: "No tasks yet. Add your first one above.",
@@ -25,6 +28,7 @@ const EMPTY = {
 
 export function TaskBoard({ user, onSessionEnded }: Props) {
   const board = useTaskBoard(onSessionEnded);
+  const client = useQueryClient();
   const filter = filterOf(useSearchParams().get("filter"));
   const [focusTarget, setFocusTarget] = useState<string>();
 
@@ -36,7 +40,7 @@ export function TaskBoard({ user, onSessionEnded }: Props) {
   }, [focusTarget]);
 
   const visible = (board.tasks ?? []).filter((task) => matches(task, filter));
-  const adding = filter === "completed" ? [] : board.adds.pending; // tasks on their way to the API
+  const adding = filter === "completed" ? [] : board.adds; // tasks on their way to the API
 
   /** The neighbour that takes focus when `gone` leaves the visible list (the next one, else the one before). */
   const neighbour = useCallback(
@@ -52,7 +56,7 @@ export function TaskBoard({ user, onSessionEnded }: Props) {
 
   function toggle(task: Task) {
     if (!matches({ ...task, completed: !task.completed }, filter)) setFocusTarget(neighbour([task], "toggle"));
-    void board.toggle(task);
+    board.toggle(task);
   }
 
   function remove(task: Task) {
@@ -78,7 +82,8 @@ export function TaskBoard({ user, onSessionEnded }: Props) {
   }
 
   async function signOut() {
-    await board.deletes.flush();
+    board.deletes.flush();
+    forgetUnsent(user.id, client);
     forgetApiToken();
     await authClient.signOut();
   }
@@ -98,7 +103,7 @@ export function TaskBoard({ user, onSessionEnded }: Props) {
           Sign out
         </button>
       </header>
-      <AddTaskForm onAdd={board.adds.add} />
+      <AddTaskForm onAdd={board.add} />
       {board.notice && (
         <div className="notice" role="alert">
           <p>{board.notice}</p>
@@ -109,16 +114,23 @@ export function TaskBoard({ user, onSessionEnded }: Props) {
       )}
       {problem}
       {tasks === undefined && !problem && <p className="muted loading">Loading your tasks…</p>}
+      {tasks === undefined && board.saving.size > 0 && (
+        <p className="muted kept">
+          Changes to {board.saving.size === 1 ? "1 task are" : `${board.saving.size} tasks are`} kept in this browser and
+          will be saved by themselves as soon as the server is back.
+        </p>
+      )}
       {visible.length > 0 || adding.length > 0 ? (
         <ul className="tasks" aria-label="Tasks">
           {adding.map((add) => (
             <PendingTask
-              key={add.key}
+              key={add.id}
               add={add}
-              onRetry={() => board.adds.retry(add.key)}
+              outage={outage}
+              onRetry={() => board.retryAdd(add.id)}
               onDiscard={() => {
                 setFocusTarget("add-title");
-                board.adds.discard(add.key);
+                board.discard(add.id);
               }}
             />
           ))}
@@ -128,7 +140,7 @@ export function TaskBoard({ user, onSessionEnded }: Props) {
               task={task}
               draft={board.drafts[task.id]}
               saving={board.saving.has(task.id)}
-              connected={outage === undefined}
+              waiting={board.waiting.has(task.id)}
               onToggle={() => toggle(task)}
               onEdit={(from) => board.edit(task, from)}
               onDelete={() => remove(task)}

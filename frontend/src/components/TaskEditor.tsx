@@ -10,14 +10,13 @@ import type { Draft } from "@/lib/use-task-board";
 type Props = {
   id: number;
   draft: Draft;
-  connected: boolean;
   onChange: (fields: { title?: string; description?: string }) => void;
   onSave: () => void;
   onCancel: () => void;
   onResolve: (choice: "reload" | "keep") => void;
 };
 
-export function TaskEditor({ id, draft, connected, onChange, onSave, onCancel, onResolve }: Props) {
+export function TaskEditor({ id, draft, onChange, onSave, onCancel, onResolve }: Props) {
   const titleRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const conflictRef = useRef<HTMLDivElement>(null);
 
@@ -78,8 +77,8 @@ export function TaskEditor({ id, draft, connected, onChange, onSave, onCancel, o
         <div className="conflict" role="alert" tabIndex={-1} ref={conflictRef}>
           <p>
             <strong>This task was changed somewhere else</strong> (in another tab or on another device) after you
-            started editing. It now reads: “{conflict.current.title}”
-            {conflict.current.description ? ` — ${conflict.current.description}` : ""}.
+            started editing. It now reads: “{conflict.title}”
+            {conflict.description ? ` — ${conflict.description}` : ""}.
           </p>
           <p>Reload it to see that version (your changes here are dropped), or keep editing and save to replace it.</p>
           <div className="actions">
@@ -93,8 +92,8 @@ export function TaskEditor({ id, draft, connected, onChange, onSave, onCancel, o
         </div>
       )}
       {draft.error && (
-        <p role="alert" className={draft.waiting && connected ? "" : "error"}>
-          {draft.waiting && connected ? "The server is back: press Save to save your changes." : draft.error}
+        <p role="alert" className="error">
+          {draft.error}
         </p>
       )}
       <div className="actions">

@@ -1,6 +1,7 @@
 "use client";
 // One task: a checkbox for completion, its text (double-click it, or press Enter on it, to edit), Edit and Delete.
-// While a change to it is on its way the row says "Saving…"; further changes queue behind it (see use-task-board).
+// While a change to it is on its way the row says "Saving…" (or, while the server is away, that it will be saved by
+// itself); further changes queue behind it (one mutation scope per task, see task-mutations.ts).
 import type { KeyboardEvent } from "react";
 
 import { TaskEditor } from "@/components/TaskEditor";
@@ -11,7 +12,7 @@ type Props = {
   task: Task;
   draft?: Draft;
   saving: boolean;
-  connected: boolean;
+  waiting: boolean;
   onToggle: () => void;
   onEdit: (from: Draft["returnFocus"]) => void;
   onDelete: () => void;
@@ -21,16 +22,15 @@ type Props = {
   onResolve: (choice: "reload" | "keep") => void;
 };
 
-export function TaskItem({ task, draft, saving, connected, onToggle, onEdit, onDelete, ...editor }: Props) {
+export function TaskItem({ task, draft, saving, waiting, onToggle, onEdit, onDelete, ...editor }: Props) {
   const id = `task-${task.id}`;
-  if (draft?.open) {
+  if (draft) {
     return (
       <li className="task editing" id={id}>
-        <TaskEditor id={task.id} draft={draft} connected={connected} {...editor} />
+        <TaskEditor id={task.id} draft={draft} {...editor} />
       </li>
     );
   }
-  const savingEdit = !!draft; // its editor is closed while the edit is on its way: editing again waits for it
   function titleKeys(event: KeyboardEvent) {
     if (event.key === "Enter" || event.key === " ") {
       event.preventDefault();
@@ -61,7 +61,11 @@ export function TaskItem({ task, draft, saving, connected, onToggle, onEdit, onD
           {task.title}
         </span>
         {task.description && <span className="description">{task.description}</span>}
-        {saving && <span className="saving">Saving…</span>}
+        {waiting ? (
+          <span className="saving">Not saved yet: it will be saved by itself when the server is back.</span>
+        ) : (
+          saving && <span className="saving">Saving…</span>
+        )}
       </div>
       <div className="row-actions">
         <button
@@ -70,7 +74,6 @@ export function TaskItem({ task, draft, saving, connected, onToggle, onEdit, onD
           className="quiet"
           onClick={() => onEdit("edit")}
           aria-label={`Edit ${task.title}`}
-          aria-disabled={savingEdit || undefined}
         >
           Edit
         </button>

@@ -43,7 +43,8 @@ export interface paths {
         /**
          * Update some fields of a task
          * @description Changes the fields sent (at least one of `title`, `description`, `completed`) and keeps the others;
-         *     `"description": null` clears it. With `If-Match`, only if the task is still at that version (else 412).
+         *     `"description": null` clears it. Setting the values a task already has changes nothing (same ETag). With
+         *     `If-Match`, only if the task is still at that version (else 412).
          */
         put: operations["updateTask"];
         post?: never;
@@ -143,6 +144,12 @@ export interface components {
          */
         FieldError: {
             /**
+             * Code
+             * @description What is wrong with it, as a stable name (docs/api.md).
+             * @enum {string}
+             */
+            code: "required" | "empty" | "too_long" | "wrong_type" | "not_null" | "invalid_characters" | "not_an_object" | "invalid_json" | "no_fields" | "invalid";
+            /**
              * Field
              * @description The field's name (`body` for the body as a whole, e.g. malformed JSON).
              */
@@ -166,6 +173,12 @@ export interface components {
          * @description RFC 9457 problem details: the body of every error response.
          */
         Problem: {
+            /**
+             * Code
+             * @description What went wrong, as a stable name to branch on (docs/api.md lists them all); for invalid input `<field>_<reason>` of the first invalid field, e.g. `title_too_long`.
+             * @enum {string}
+             */
+            code: "invalid_input" | "invalid_header" | "token_missing" | "token_invalid" | "token_expired" | "wrong_user" | "task_not_found" | "not_found" | "method_not_allowed" | "body_timeout" | "request_in_progress" | "stale_version" | "body_too_large" | "headers_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "rate_limited" | "internal_error" | "database_unavailable" | "keys_unavailable" | "shutting_down" | "body_required" | "body_empty" | "body_too_long" | "body_wrong_type" | "body_not_null" | "body_invalid_characters" | "body_not_an_object" | "body_invalid_json" | "body_no_fields" | "body_invalid" | "completed_required" | "completed_empty" | "completed_too_long" | "completed_wrong_type" | "completed_not_null" | "completed_invalid_characters" | "completed_not_an_object" | "completed_invalid_json" | "completed_no_fields" | "completed_invalid" | "description_required" | "description_empty" | "description_too_long" | "description_wrong_type" | "description_not_null" | "description_invalid_characters" | "description_not_an_object" | "description_invalid_json" | "description_no_fields" | "description_invalid" | "title_required" | "title_empty" | "title_too_long" | "title_wrong_type" | "title_not_null" | "title_invalid_characters" | "title_not_an_object" | "title_invalid_json" | "title_no_fields" | "title_invalid";
             /**
              * Detail
              * @description What went wrong with this request, in words.
@@ -236,7 +249,10 @@ export interface components {
          * @description The user's tasks, newest first.
          */
         TaskList: components["schemas"]["TaskRead"][];
-        /** TaskRead */
+        /**
+         * TaskRead
+         * @description A task as the API answers with it.
+         */
         TaskRead: {
             /** Completed */
             completed: boolean;
@@ -247,6 +263,12 @@ export interface components {
             created_at: string;
             /** Description */
             description: string | null;
+            /**
+             * Etag
+             * @description This version of the task, exactly the `ETag` header a GET of it gives: send it as `If-Match` to change the task only if it is still what you showed.
+             * @example "17.1"
+             */
+            etag: string;
             /** Id */
             id: number;
             /** Title */
@@ -261,7 +283,7 @@ export interface components {
         };
         /**
          * TaskUpdate
-         * @description PUT body: any non-empty subset of the editable fields; fields not sent stay as they are. At least one of title, description and completed must be sent.
+         * @description PUT body: any non-empty subset of the editable fields; fields not sent stay as they are. At least one of completed, description, title must be sent.
          */
         TaskUpdate: {
             /** Completed */
@@ -340,7 +362,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed JSON, or invalid fields (see `errors`) */
+            /** @description Malformed JSON, or invalid fields (see `errors`), or a malformed header */
             400: {
                 headers: {
                     /**
@@ -520,7 +542,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskRead"];
                 };
             };
-            /** @description Malformed JSON, or invalid fields (see `errors`) */
+            /** @description Malformed JSON, or invalid fields (see `errors`), or a malformed header */
             400: {
                 headers: {
                     /**
@@ -755,7 +777,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Malformed JSON, or invalid fields (see `errors`) */
+            /** @description Malformed JSON, or invalid fields (see `errors`), or a malformed header */
             400: {
                 headers: {
                     /**
@@ -930,7 +952,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskRead"];
                 };
             };
-            /** @description Malformed JSON, or invalid fields (see `errors`) */
+            /** @description Malformed JSON, or invalid fields (see `errors`), or a malformed header */
             400: {
                 headers: {
                     /**
@@ -1134,7 +1156,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskRead"];
                 };
             };
-            /** @description Malformed JSON, or invalid fields (see `errors`) */
+            /** @description Malformed JSON, or invalid fields (see `errors`), or a malformed header */
             400: {
                 headers: {
                     /**
@@ -1335,7 +1357,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskRead"];
                 };
             };
-            /** @description Malformed JSON, or invalid fields (see `errors`) */
+            /** @description Malformed JSON, or invalid fields (see `errors`), or a malformed header */
             400: {
                 headers: {
                     /**

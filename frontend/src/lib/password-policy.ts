@@ -38,6 +38,8 @@ export function weakness(password: string, context: string[] = []): string | und
   return `This password is too easy to guess. ${reasons.join(" ") || "Use a longer phrase of uncommon words."}`;
 }
 
+const MAX_PASSWORD_LENGTH = 128; // Better Auth's default maxPasswordLength
+
 export function passwordPolicy(): BetterAuthPlugin {
   return {
     id: "password-policy",
@@ -49,6 +51,8 @@ export function passwordPolicy(): BetterAuthPlugin {
             const body = (ctx.body ?? {}) as Record<string, unknown>;
             const password = body[PASSWORD_FIELDS[ctx.path ?? ""]];
             if (typeof password !== "string") return; // Better Auth's own validation answers that
+            // Too long for Better Auth anyway (its 128): it says so itself, without zxcvbn's seconds on a long string.
+            if (password.length > MAX_PASSWORD_LENGTH) return;
             const context = [body.email, body.name, ctx.context.session?.user.email].filter(
               (value): value is string => typeof value === "string" && value.length > 0,
             );

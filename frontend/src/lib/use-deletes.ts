@@ -1,63 +1,48 @@
 "use client";
 // Deleting with undo: the task leaves the screen at once and the deletion is sent once the undo time has passed
 // (or when the page is left), so Undo brings it back exactly as it was: same id, same place, same state.
-// Deletions not yet answered when the page is left are noted for the next page in this tab (sessionStorage).
+// Deletions still in their undo time when the page is left are sent as it goes (keepalive) and noted for the next
+// page in this tab (sessionStorage), which hides those tasks and sends them again (a repeat is harmless: 404 = gone).
+import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 
-import { sorted, upsert } from "./task-list";
-import { type Task, tasksApi } from "./tasks-api";
-import type { BoardCore } from "./use-task-board";
+import { unloadApi, heldToken } from "./api-client";
+import { write } from "./task-mutations";
+import type { Task } from "./tasks-api";
 
 export const UNDO_SECONDS = 6;
-const LEFT_DELETING = "todo:deleting"; // sessionStorage: deletions still in their undo time when the page was left
+const LEFT_DELETING = "todo:deleting";
 
 export type Undo = { tasks: Task[]; label: string; serial: number };
 
-export function useDeletes(core: BoardCore) {
+export function useDeletes() {
+  const client = useQueryClient();
   const [undo, setUndo] = useState<Undo>();
   const undoRef = useRef<Undo>(undefined);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const sending = useRef(new Set<number>()); // deletions sent, not yet answered
-  const [deleting, setDeleting] = useState(0); // how many of them (the page shows it is busy)
-  const { commitTasks, fail, hidden, serial, setNotice } = core;
+  const [hidden, setHidden] = useState<ReadonlySet<number>>(new Set()); // off the screen, in their undo time
 
-  /** Delete for real; a refusal brings the task back with a message. Returns when every deletion has answered. */
-  const commit = useCallback(async () => {
+  /** Send the deletion waiting for its undo time (a mutation each: shown as gone until it is saved). */
+  const commit = useCallback(() => {
     const due = undoRef.current;
     clearTimeout(timer.current);
     undoRef.current = undefined;
     setUndo(undefined);
     if (!due) return;
-    await Promise.all(
-      due.tasks.map(async (task) => {
-        sending.current.add(task.id);
-        setDeleting(sending.current.size);
-        try {
-          // After any write to it still on its way; it stays hidden: a list fetched just before could still hold it.
-          await serial(task.id, () => tasksApi.remove(task.id));
-        } catch (error) {
-          hidden.current.delete(task.id);
-          commitTasks((tasks) => upsert(tasks, task));
-          setNotice(`Couldn't delete “${task.title}”, so it is back. ${fail(error)}`);
-        } finally {
-          sending.current.delete(task.id);
-          setDeleting(sending.current.size);
-        }
-      }),
-    );
-  }, [commitTasks, fail, hidden, serial, setNotice]);
+    for (const task of due.tasks) write(client, "remove", { id: task.id }, task.id);
+    setHidden((ids) => new Set([...ids].filter((id) => !due.tasks.some((task) => task.id === id))));
+  }, [client]);
 
   const remove = useCallback(
     (victims: Task[], label: string) => {
       if (victims.length === 0) return;
-      void commit(); // an earlier deletion can no longer be undone
-      for (const task of victims) hidden.current.add(task.id);
-      commitTasks((tasks) => tasks.filter((t) => !hidden.current.has(t.id)));
+      commit(); // an earlier deletion can no longer be undone
+      setHidden((ids) => new Set([...ids, ...victims.map((task) => task.id)]));
       undoRef.current = { tasks: victims, label, serial: Date.now() };
       setUndo(undoRef.current);
       timer.current = setTimeout(commit, UNDO_SECONDS * 1000);
     },
-    [commit, commitTasks, hidden],
+    [commit],
   );
 
   /** Undo the last deletion; returns the tasks brought back. */
@@ -67,30 +52,26 @@ export function useDeletes(core: BoardCore) {
     clearTimeout(timer.current);
     undoRef.current = undefined;
     setUndo(undefined);
-    for (const task of due.tasks) hidden.current.delete(task.id);
-    commitTasks((tasks) => sorted([...tasks, ...due.tasks]));
+    setHidden((ids) => new Set([...ids].filter((id) => !due.tasks.some((task) => task.id === id))));
     return due.tasks;
-  }, [commitTasks, hidden]);
+  }, []);
 
   useEffect(() => {
-    // Leaving (or reloading) within the undo time: the deletion still happens. It is sent as the page goes, and noted
-    // for the next page in this tab, which hides those tasks and sends it again (a repeat is harmless: 404 = gone),
-    // so a reload never shows a deleted task because its list request overtook the deletion.
     const leave = () => {
       const waiting = undoRef.current?.tasks.map((task) => task.id) ?? [];
-      tasksApi.removeOnUnload(waiting);
-      const ids = [...waiting, ...sending.current];
-      if (ids.length) sessionStorage.setItem(LEFT_DELETING, JSON.stringify(ids));
+      const userId = heldToken()?.userId;
+      if (!waiting.length || !userId) return;
+      for (const id of waiting) {
+        void unloadApi.DELETE("/api/{user_id}/tasks/{id}", { params: { path: { user_id: userId, id } } }).catch(() => undefined);
+      }
+      sessionStorage.setItem(LEFT_DELETING, JSON.stringify(waiting));
     };
     const left: number[] = JSON.parse(sessionStorage.getItem(LEFT_DELETING) ?? "[]");
     sessionStorage.removeItem(LEFT_DELETING);
-    for (const id of left) {
-      hidden.current.add(id); // for good: a list fetched before this deletion could still hold it
-      tasksApi.remove(id).catch(() => undefined);
-    }
+    for (const id of left) write(client, "remove", { id }, id); // shown as gone until the repeat is answered
     window.addEventListener("pagehide", leave);
     return () => window.removeEventListener("pagehide", leave);
-  }, [hidden]);
+  }, [client]);
 
-  return { undo, remove, restore, flush: commit, deleting: deleting > 0 };
+  return { undo, hidden, remove, restore, flush: commit };
 }

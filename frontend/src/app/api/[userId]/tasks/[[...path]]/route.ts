@@ -37,7 +37,20 @@ async function forward(request: Request): Promise<Response> {
   } catch {
     return problem(502, "Bad Gateway", "The task API cannot be reached.", pathname, { "Retry-After": "5" });
   }
-  return new Response(upstream.body, { status: upstream.status, headers: pick(upstream.headers, FORWARDED_RESPONSE_HEADERS) });
+  const answer = pick(upstream.headers, FORWARDED_RESPONSE_HEADERS);
+  const location = answer.get("location");
+  if (location !== null) {
+    // The API builds some Locations from the address it was reached at (its slash redirects): that address is ours
+    // to keep. Only a path on this origin goes out; anything naming another host is dropped.
+    const place = new URL(location, target);
+    if (place.origin === target.origin) answer.set("location", place.pathname + place.search);
+    else answer.delete("location");
+  }
+  if (upstream.status >= 300 && upstream.status < 400 && !answer.has("location")) {
+    await upstream.body?.cancel();
+    return problem(404, "Not Found", "Nothing is here.", pathname);
+  }
+  return new Response(upstream.body, { status: upstream.status, headers: answer });
 }
 
 /** The API's own cap (its MAX_BODY_BYTES default): a larger body would be refused there anyway. */
