@@ -196,15 +196,19 @@ async def check(args: argparse.Namespace, database_url: str, stack: ExitStack) -
 
     tally, times = Tally(), dict[str, float]()
     started = time.monotonic()
-    deadline = Deadline(started + args.seconds)
+    deadline = Deadline(float("inf"))  # the load lasts --seconds, and until the rolled replica is back, and 2 s more
 
-    async def faults_then_stop() -> None:  # the load lasts until the rolled replica is back, and 2 s more
+    async def faults_then_stop() -> None:
         await faults(replicas, balancer, args.seconds, times)
-        deadline.at = max(deadline.at, time.monotonic() + 2)
+        deadline.at = max(started + args.seconds, time.monotonic() + 2)
 
     await asyncio.gather(drive(balancer.url, CLIENTS, deadline, tally), faults_then_stop())
     elapsed = time.monotonic() - started
     verdict = await asyncio.to_thread(verify, conninfo(database_url), tally)
+    with (LOGS / "requests.csv").open("w") as out:  # every request, for when the check fails: seconds from the start
+        out.write("sent,answered,method,status\n")
+        out.writelines(f"{a - started:.3f},{b - started:.3f},{m},{s}\n" for a, b, m, s in tally.timeline)
+        out.writelines(f"# {event} at {at - started:.3f}\n" for event, at in times.items() if at > 1000)
 
     in_roll = [status for sent, status in tally.attempts if times["roll"] <= sent <= times["rolled back"]]
     roll_failures = Counter(s for s in in_roll if s.startswith("connection") or s >= "500")

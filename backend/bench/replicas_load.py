@@ -32,6 +32,7 @@ class Deadline:
 class Tally:
     attempts: list[tuple[float, str]] = field(default_factory=list)  # (when sent, status or "connection error")
     latencies_ms: list[float] = field(default_factory=list)  # of the answered requests
+    timeline: list[tuple[float, float, str, str]] = field(default_factory=list)  # (sent, answered, method, status)
     created: dict[int, tuple[str, str]] = field(default_factory=dict)  # acknowledged: id -> (user, title)
     toggles: Counter[int] = field(default_factory=Counter)  # id -> acknowledged toggles
     titles: dict[int, str] = field(default_factory=dict)  # id -> the title its last acknowledged edit set
@@ -83,10 +84,12 @@ class Client:
             )
         except httpx.TransportError as error:
             self.tally.attempts.append((sent, f"connection error ({type(error).__name__})"))
+            self.tally.timeline.append((sent, time.monotonic(), method, type(error).__name__))
             await asyncio.sleep(0.05)
             return None
         self.tally.attempts.append((sent, str(response.status_code)))
         self.tally.latencies_ms.append((time.monotonic() - sent) * 1000)
+        self.tally.timeline.append((sent, time.monotonic(), method, str(response.status_code)))
         if response.status_code >= 500:
             await asyncio.sleep(0.05)
         return response
