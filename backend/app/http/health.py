@@ -44,8 +44,10 @@ async def health() -> Liveness:
 )
 async def ready(request: Request) -> Readiness:
     """200 when a query reaches the database within `DB_TIMEOUT_SECONDS`; otherwise 503 with `Retry-After`, so a
-    load balancer stops sending traffic here until the database is back. Also 503 from the moment the process is
-    told to stop (SIGTERM): it goes on serving for `DRAIN_SECONDS` while balancers take it out of rotation."""
+    load balancer stops sending traffic here until the database is back."""
+    # Also 503 from the moment the process is told to stop (SIGTERM, app.http.drain): it serves on for
+    # DRAIN_SECONDS while balancers take it out of rotation. (This docstring is the OpenAPI description, which
+    # the frontend's generated types copy: saying so there means regenerating them.)
     retry_after = {"Retry-After": str(request.app.state.settings.retry_after_seconds)}
     if draining(request.app):
         raise ApiError(503, "This instance is shutting down; others are serving.", retry_after, code="shutting_down")
