@@ -166,6 +166,7 @@ def main(command: list[str]) -> int:
                 "DATABASE_URL": app_url,
                 "DATABASE_URL_UNPOOLED": admin,  # migrations as the owner; requests as the ordinary role
                 "JWKS_REFETCH_COOLDOWN_SECONDS": "1",
+                "DRAIN_SECONDS": "0",  # no balancer in front: SIGTERM stops it at once
                 **verify,
             }
             todo_api = [str(BACKEND / ".venv/bin/todo-api"), "run", "--port", str(api_port)]

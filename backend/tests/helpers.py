@@ -209,7 +209,8 @@ class Service:
 def cli_env(**extra: str) -> dict[str, str]:
     """This environment minus the service's settings, so `run` falls back to its development defaults."""
     unset = {"DATABASE_URL", "DATABASE_URL_UNPOOLED", "BETTER_AUTH_SECRET", "BETTER_AUTH_JWKS_URL"}
-    return {name: value for name, value in os.environ.items() if name not in unset} | extra
+    # No balancer to drain from: SIGTERM stops at once (tests/test_drain.py tests the drain itself).
+    return {name: value for name, value in os.environ.items() if name not in unset} | {"DRAIN_SECONDS": "0"} | extra
 
 
 class PostgresServer:

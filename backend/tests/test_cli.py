@@ -120,7 +120,11 @@ def test_logs_are_for_people_on_a_terminal(
         (["serve"], {"BETTER_AUTH_SECRET": SECRET}, "DATABASE_URL is not set"),
         (["run"], {"BETTER_AUTH_SECRET": SECRET, "DB_POOL_SIZE": "lots"}, "DB_POOL_SIZE: Input should be a valid"),
         (["run"], {"BETTER_AUTH_SECRET": SECRET, "LOG_FORMAT": "xml"}, "LOG_FORMAT: Input should be 'auto'"),
-        (["run"], {"DATABASE_URL": "postgresql://u:hunter2@127.0.0.1:9/d"}, "cannot reach the database at 127.0.0.1"),
+        (
+            ["run"],
+            {"DATABASE_URL": "postgresql://u:hunter2@127.0.0.1:9/d", "BETTER_AUTH_SECRET": SECRET},
+            "cannot reach the database at 127.0.0.1",
+        ),
         (["migrate"], {"DATABASE_URL": "hunter2 is not a URL"}, "DATABASE_URL is not a valid PostgreSQL URL"),
         (["token", "alice"], {"BETTER_AUTH_JWKS_URL": "http://127.0.0.1:9/jwks"}, "BETTER_AUTH_SECRET, which is not"),
     ],

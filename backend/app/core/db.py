@@ -187,11 +187,23 @@ class Database:
             return
 
     async def is_ready(self) -> bool:
-        try:
-            await self.run(_PING, as_user="", idempotent=True)
-            return True
-        except Exception:  # any failure to answer means "not ready"; the probe must not raise
+        """One `SELECT 1` on a pooled connection within DB_TIMEOUT_SECONDS, and nothing else: no user context and no
+        rate limit slot (every balancer probes every replica every few seconds; through `run` all their probes
+        took slots from one shared bucket, and past RATE_LIMIT_PER_MINUTE every replica looked down at once)."""
+
+        async def ping() -> list[Row]:
+            async with self._connection() as connection:
+                return await (await connection.execute(compiled(_PING)[0])).fetchall()
+
+        work = asyncio.ensure_future(ping())
+        done, _ = await asyncio.wait((work,), timeout=self.timeout_seconds)
+        if not done:  # as in `run`: answer now, let the query be cancelled in the background
+            work.cancel()
+            self._abandoned.add(work)
+            work.add_done_callback(self._abandoned.discard)
             return False
+        # Any failure to answer means "not ready"; the probe itself must not raise.
+        return not work.cancelled() and work.exception() is None
 
 
 def _retrying_connection_class(database: Database) -> type[Connection]:

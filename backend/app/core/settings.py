@@ -104,6 +104,11 @@ class Settings(DatabaseSettings):
     # The longest a request waits for the database in all (pool, connects, query) before it answers 503.
     db_timeout_seconds: float = Field(default=5.0, gt=0)
     retry_after_seconds: int = Field(default=2, ge=1)
+    # On SIGTERM, readiness fails at once and requests are served this long before shutting down: at least a load
+    # balancer's check interval x failures (HAProxy's defaults: 2 s x 3). `todo-api run` on the embedded database: 0.
+    drain_seconds: float = Field(default=10.0, ge=0)
+    # Then, once no new connection is accepted, requests in flight get this long to finish before the process exits.
+    shutdown_grace_seconds: int = Field(default=10, ge=1)
 
     @field_validator("cors_origins", mode="before")
     @classmethod

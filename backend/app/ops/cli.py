@@ -33,10 +33,14 @@ from app.ops.startup import (
 def _use_dev_secret(data_dir: Path) -> Path | None:
     """Without BETTER_AUTH_SECRET (nor JWKS), development uses a random secret kept in the data folder; returns
     its file when it does. Generated per checkout rather than a well-known constant, so a forgotten setting is
-    never a public key."""
+    never a public key. Development only, on the embedded database: with DATABASE_URL set a missing secret is a
+    start-up error, since a replica signing with a secret of its own refuses every other replica's tokens."""
     if os.environ.get("BETTER_AUTH_SECRET") or os.environ.get("BETTER_AUTH_JWKS_URL"):
         return None
-    from app.core.settings import Settings
+    from app.core.settings import DatabaseSettings, Settings
+
+    if DatabaseSettings().database_url:  # from the environment or backend/.env
+        return None
 
     try:  # a .env file may already hold it
         Settings()
@@ -80,6 +84,8 @@ def _run(args: argparse.Namespace, *, serve_only: bool = False) -> None:
                 raise StartupError("DATABASE_URL is not set: `todo-api serve` needs a PostgreSQL URL.")
             from app.ops.embedded_db import embedded_postgres, ensure_app_role
 
+            # No balancer in front of a development server: stop at once on SIGTERM unless DRAIN_SECONDS says so.
+            os.environ.setdefault("DRAIN_SECONDS", "0")
             os.environ["DATABASE_URL"] = stack.enter_context(embedded_postgres(args.data_dir / "postgres"))
             get_settings.cache_clear()
         migration_url = get_settings().migration_url
@@ -130,6 +136,8 @@ def _run(args: argparse.Namespace, *, serve_only: bool = False) -> None:
             workers=args.workers,
             log_config=logging_config(settings.log_level, log_format),  # the same lines in every worker process
             proxy_headers=False,
+            # After the drain (app.http.drain): requests in flight get this long before the process exits.
+            timeout_graceful_shutdown=settings.shutdown_grace_seconds,
             ws="none",  # no WebSocket routes: not loading a WebSocket protocol saves start-up time and memory
         )
 

@@ -7,6 +7,8 @@ what is wrong and which variable or command fixes it, never a secret and never a
 import multiprocessing
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,19 +69,64 @@ def _revision(database_url: str) -> str | None:
         engine.dispose()
 
 
+# Replicas started together all migrate: each takes this PostgreSQL advisory lock first ("todomigr" as a bigint),
+# so one applies the migrations while the others wait, then find the schema current and change nothing.
+MIGRATION_LOCK_KEY = 0x746F646F6D696772
+# A replica waits this long for another's migration before it gives up (a crashed holder frees the lock at once).
+MIGRATION_LOCK_TIMEOUT_SECONDS = 300
+
+
+@contextmanager
+def migration_lock(database_url: str) -> Iterator[None]:
+    """Hold the migration lock. A transaction-level lock in a transaction left open while migrating: it ends with
+    the connection whatever happens, and it also holds through PgBouncer in transaction mode, which pins a server
+    connection to an open transaction (a session-level lock could be left behind on a pooled server connection)."""
+    from sqlalchemy import create_engine, exc, pool, text
+
+    from app.core.settings import normalise_url
+
+    engine = create_engine(
+        normalise_url(database_url), poolclass=pool.NullPool, connect_args={"prepare_threshold": None}
+    )
+    try:
+        with engine.connect() as connection, connection.begin():
+            timeout = f"{MIGRATION_LOCK_TIMEOUT_SECONDS}s"
+            connection.execute(text("SELECT set_config('lock_timeout', :timeout, true)"), {"timeout": timeout})
+            try:
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            except exc.OperationalError as error:
+                if getattr(error.orig, "sqlstate", None) != "55P03":  # lock_not_available
+                    raise
+                raise StartupError(
+                    f"another `todo-api migrate` or `run` has been migrating the database at {where(database_url)} "
+                    f"for {MIGRATION_LOCK_TIMEOUT_SECONDS} s: wait for it, or stop it, then start again."
+                ) from error
+            yield  # leaving the block ends the lock's transaction (it changed nothing), which frees the lock
+    finally:
+        engine.dispose()
+
+
 def migrate(database_url: str, *, apply: bool = True) -> Schema:
-    """Apply every pending Alembic migration (the only way the schema changes); `apply=False` only looks."""
+    """Apply every pending Alembic migration (the only way the schema changes); `apply=False` only looks.
+
+    Under the migration lock, and the revision is read again once it is held: of replicas started together, the
+    first migrates and reports it; the rest wait for it and report the schema already current."""
     from alembic import command
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
     config = Config(str(BACKEND_DIR / "alembic.ini"))
     config.attributes["database_url"] = database_url
-    before = _revision(database_url)
-    if apply:
-        command.upgrade(config, "head")
-    after = _revision(database_url) if apply else before
-    return Schema(before, after, ScriptDirectory.from_config(config).get_current_head())
+    head = ScriptDirectory.from_config(config).get_current_head()
+    if not apply:
+        before = _revision(database_url)
+        return Schema(before, before, head)
+    with migration_lock(database_url):
+        before = _revision(database_url)
+        if before != head:
+            command.upgrade(config, "head")
+        after = _revision(database_url)
+    return Schema(before, after, head)
 
 
 def migrate_or_fail(database_url: str, *, apply: bool = True) -> Schema:
