@@ -31,7 +31,7 @@ Owner = Annotated[str, Depends(owner)]
 
 
 def _task(user: str, task_id: int = 1, **fields: object) -> TaskRead:
-    values = {"title": "A task", "description": None, "completed": False} | fields
+    values = TaskCreate(title="A task").model_dump() | fields  # every field, with the defaults a create gives
     return TaskRead(id=task_id, user_id=user, created_at=_NOW, updated_at=_NOW, etag=f'"{task_id}.1"', **values)
 
 

@@ -13,7 +13,8 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from app.core.settings import libpq_url
-from app.tasks.models import CompletionUpdate, TaskCreate, TaskRead, TaskUpdate
+from app.tasks.models import EDITABLE, CompletionUpdate, TaskCreate, TaskRead, TaskUpdate
+from app.tasks.tables import Task
 from bench.ceiling import Owner
 
 # The same pool size and connection settings as the service's defaults (DB_POOL_SIZE + DB_MAX_OVERFLOW).
@@ -34,7 +35,8 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 
 
 app = FastAPI(lifespan=lifespan)
-_COLUMNS = "id, user_id, title, description, completed, created_at, updated_at, version"
+_COLUMNS = ", ".join(Task.__table__.c.keys())  # type: ignore[attr-defined]  # every column, as the model has them
+_EDITABLE = sorted(EDITABLE)
 _MINE = "WHERE id = %(id)s AND user_id = %(user)s"
 
 
@@ -60,8 +62,8 @@ async def list_tasks(user: Owner) -> list[TaskRead]:
 @app.post("/api/{user_id}/tasks", status_code=201)
 async def create_task(user: Owner, body: TaskCreate, response: Response) -> TaskRead:
     sql = (
-        "INSERT INTO tasks (user_id, title, description, completed) "  # noqa: S608
-        f"VALUES (%(user)s, %(title)s, %(description)s, %(completed)s) RETURNING {_COLUMNS}"
+        f"INSERT INTO tasks (user_id, {', '.join(_EDITABLE)}) "  # noqa: S608
+        f"VALUES (%(user)s, {', '.join(f'%({name})s' for name in _EDITABLE)}) RETURNING {_COLUMNS}"
     )
     task = await _one(sql, user=user, **body.model_dump())
     response.headers["Location"] = f"/api/{user}/tasks/{task.id}"

@@ -168,9 +168,9 @@ async def get_task(task: OwnTaskDep, db: DatabaseDep, if_none_match: IfNoneMatch
 async def update_task(
     task: OwnTaskDep, body: TaskUpdate, db: DatabaseDep, if_match: IfMatchDep, response: Response
 ) -> TaskRead:
-    """Changes the fields sent (at least one of `title`, `description`, `completed`) and keeps the others;
-    `"description": null` clears it. Setting the values a task already has changes nothing (same ETag). With
-    `If-Match`, only if the task is still at that version (else 412)."""
+    """Changes the fields sent (at least one; see the body's schema) and keeps the others; a nullable field sent as
+    `null` is cleared. Setting the values a task already has changes nothing (same ETag). With `If-Match`, only if
+    the task is still at that version (else 412)."""
     changes = body.changes()
     statement = queries.update_fields(frozenset(changes))
     params = task._asdict() | changes
