@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
 from app.core.settings import Settings
+from app.http.header_limit import with_limit
 from app.main import create_app
 from app.ops.embedded_db import embedded_postgres, ensure_app_role
 from app.ops.startup import migrate
@@ -79,7 +80,10 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
 @contextmanager
 def serve(app: FastAPI, port: int = 0) -> Iterator[str]:
     """Run the app on a real socket (uvicorn in a thread) and yield its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
+    # The protocol `todo-api run` serves with, with this app's header limit (app/http/header_limit.py).
+    protocol = with_limit(app.state.settings.max_header_bytes)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on", http=protocol)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

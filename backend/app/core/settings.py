@@ -104,6 +104,11 @@ class Settings(DatabaseSettings):
     db_timeout_seconds: float = Field(default=5.0, gt=0)
     retry_after_seconds: int = Field(default=2, ge=1)
 
+    # Hardening (issue 21). A request's line and headers together may take at most this many bytes: past it the
+    # answer is 431 while they are still arriving (app/http/header_limit.py). Twice Node's default (16 KiB), so
+    # whatever the web app forwards fits; a token is at most 8 KiB.
+    max_header_bytes: int = Field(default=32768, ge=1024)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

@@ -93,6 +93,12 @@ PROBLEMS: dict[str, dict[str, Any]] = {
         "Fetch it again and decide whether to repeat your change.",
     ),
     "413": _problem(413, "The request body must be at most 65536 bytes.", title="Content Too Large"),  # app.http.limits
+    "431": _problem(  # app.http.header_limit
+        431,
+        "The request line and headers must be at most 32768 bytes in all.",
+        title="Request Header Fields Too Large",
+        code="headers_too_large",
+    ),
     "415": _problem(
         415,
         "Send the body as JSON, with the header Content-Type: application/json (this request has no Content-Type).",

@@ -28,6 +28,7 @@ def install_openapi(app: FastAPI) -> None:
                 for operation in operations.values():
                     _rewrite_errors(operation["responses"])
                     _document_media_type_errors(operation)
+                    _document_header_limit(operation)
                     _headers_are_never_null(operation.get("parameters", []))
                     _optional_bodies_are_plain_references(operation)
             _match_the_validators(schema["components"]["schemas"])
@@ -129,6 +130,14 @@ def _document_media_type_errors(operation: dict[str, Any]) -> None:
             "description": "A body sent without `Content-Type: application/json`",
             "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
+
+
+def _document_header_limit(operation: dict[str, Any]) -> None:
+    """Any request whose line and headers pass MAX_HEADER_BYTES is a 431 (app.http.header_limit), on every route."""
+    operation["responses"]["431"] = {
+        "description": "The request line and headers are larger than `MAX_HEADER_BYTES` (32 KiB by default)",
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
 
 
 # What pydantic-core strips from a title (Rust's `str::trim`: the Unicode White_Space set). Python's `str.isspace`

@@ -60,6 +60,7 @@ def _run(args: argparse.Namespace, *, serve_only: bool = False) -> None:
     import uvicorn
 
     from app.core.settings import get_settings
+    from app.http.header_limit import HeaderLimitedProtocol
     from app.http.observability import configure_logging, logging_config, resolve_format
 
     dev_secret = None if serve_only else _use_dev_secret(args.data_dir)
@@ -130,6 +131,7 @@ def _run(args: argparse.Namespace, *, serve_only: bool = False) -> None:
             workers=args.workers,
             log_config=logging_config(settings.log_level, log_format),  # the same lines in every worker process
             proxy_headers=False,
+            http=HeaderLimitedProtocol,  # httptools, with MAX_HEADER_BYTES enforced while the headers arrive
             ws="none",  # no WebSocket routes: not loading a WebSocket protocol saves start-up time and memory
         )
 
