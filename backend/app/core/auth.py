@@ -13,6 +13,7 @@ from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 
 from app.core.errors import ApiError
+from app.core.jwks import KeySet, KeysUnavailableError, UnknownKeyError
 from app.core.settings import Settings
 from app.tasks.models import USER_ID_MAX
 
@@ -31,11 +32,11 @@ _ALGORITHMS_BY_KEY = {
 }
 
 
-def _unauthorized(detail: str, *, token_sent: bool = True) -> ApiError:
+def _unauthorized(detail: str, *, token_sent: bool = True, code: str = "token_invalid") -> ApiError:
     # RFC 6750 forbids double quotes and backslashes inside error_description.
     description = detail.replace('"', "'").replace("\\", "/")
     challenge = f'Bearer error="invalid_token", error_description="{description}"' if token_sent else "Bearer"
-    return ApiError(401, detail, headers={"WWW-Authenticate": challenge})
+    return ApiError(401, detail, headers={"WWW-Authenticate": challenge}, code=code if token_sent else "token_missing")
 
 
 def _reason(error: jwt.InvalidTokenError) -> str:
@@ -63,13 +64,13 @@ class TokenVerifier:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._jwks = (
-            jwt.PyJWKClient(
+        self.key_set = (
+            KeySet(
                 settings.better_auth_jwks_url,
-                cache_keys=True,
-                lifespan=settings.jwks_cache_seconds,
-                cooldown_duration=settings.jwks_refetch_cooldown_seconds,
-                timeout=5,
+                cache_seconds=settings.jwks_cache_seconds,
+                cooldown_seconds=settings.jwks_refetch_cooldown_seconds,
+                deadline_seconds=settings.jwks_fetch_timeout_seconds,
+                max_bytes=settings.jwks_max_bytes,
             )
             if settings.better_auth_jwks_url
             else None
@@ -79,22 +80,31 @@ class TokenVerifier:
 
     @property
     def may_block(self) -> bool:
-        return self._jwks is not None
+        return self.key_set is not None
 
     def _key_and_algorithms(self, token: str) -> tuple[Any, list[str]]:
-        if self._jwks is None:
+        if self.key_set is None:
             secret = self._settings.better_auth_secret
             assert secret is not None  # guaranteed by Settings validation
             return secret.get_secret_value(), ["HS256"]
         try:
-            # Looks the `kid` up in the cached key set, refetching the set once when it is unknown.
-            signing_key = self._jwks.get_signing_key_from_jwt(token)
-        except jwt.PyJWKClientConnectionError as exc:
-            raise ApiError(503, "The token signing keys cannot be fetched right now.", {"Retry-After": "5"}) from exc
-        except jwt.PyJWKClientError as exc:
-            raise _unauthorized("The token was not signed by a known key.") from exc
+            kid = jwt.get_unverified_header(token).get("kid")
         except jwt.InvalidTokenError as exc:  # unreadable header: a `kid` that is not a string, an unknown `crit`
             raise _unauthorized(_reason(exc)) from exc
+        try:
+            if kid is None:
+                raise UnknownKeyError("no kid")
+            # Looks the `kid` up in the published set, fetching it first when it is stale or lacks the key.
+            signing_key = self.key_set.key(kid)
+        except KeysUnavailableError as exc:
+            raise ApiError(
+                503,
+                "The token signing keys cannot be fetched right now.",
+                {"Retry-After": str(exc.retry_after_seconds)},
+                code="keys_unavailable",
+            ) from exc
+        except UnknownKeyError as exc:
+            raise _unauthorized("The token was not signed by a known key.") from exc
         allowed = _ALGORITHMS_BY_KEY.get(signing_key.key_type or "", [])
         # A key that names its algorithm (Better Auth's do) verifies only that one.
         declared = signing_key.algorithm_name
@@ -128,7 +138,7 @@ class TokenVerifier:
                 options={"require": ["exp"], "verify_aud": settings.jwt_audience is not None},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise _unauthorized("The token has expired.") from exc
+            raise _unauthorized("The token has expired.", code="token_expired") from exc
         except jwt.ImmatureSignatureError as exc:
             raise _unauthorized("The token is not valid yet.") from exc
         except jwt.InvalidTokenError as exc:
@@ -144,7 +154,7 @@ class TokenVerifier:
         # Exactly as long as the checks above would still pass: until `exp` (with the same leeway); with JWKS no
         # longer than the key set is cached, so a key withdrawn from the set stops verifying at the same time.
         valid_for = claims["exp"] + settings.jwt_leeway_seconds - time.time()
-        if self._jwks is not None:
+        if self.key_set is not None:
             valid_for = min(valid_for, settings.jwks_cache_seconds)
         return user_id, valid_for
 

@@ -108,6 +108,10 @@ class Settings(DatabaseSettings):
     # answer is 431 while they are still arriving (app/http/header_limit.py). Twice Node's default (16 KiB), so
     # whatever the web app forwards fits; a token is at most 8 KiB.
     max_header_bytes: int = Field(default=32768, ge=1024)
+    # JWKS mode: one fetch of the key set must be complete within this many seconds in all (connect, headers,
+    # body), and its body at most this many bytes; otherwise it failed (the last good set stays in use).
+    jwks_fetch_timeout_seconds: float = Field(default=5.0, gt=0)
+    jwks_max_bytes: int = Field(default=65536, ge=1024)
 
     @field_validator("cors_origins", mode="before")
     @classmethod
