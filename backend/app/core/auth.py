@@ -20,6 +20,11 @@ from app.tasks.models import USER_ID_MAX
 # Compact JWS: three base64url segments. Anything else (spaces, two tokens, junk) is refused before parsing.
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 MAX_TOKEN_LENGTH = 8192
+# The user ids this API serves: what a URL path segment carries without percent-encoding (RFC 3986 unreserved, and
+# `@ : +`), as Better Auth's (32 letters and digits) are. Anything else, e.g. non-ASCII (a `Location` header
+# cannot carry it: a 500 after the task was stored), control characters, `/`, `%` or spaces, is a 401.
+_USER_ID = re.compile(rf"[A-Za-z0-9._~@:+-]{{1,{USER_ID_MAX}}}")
+LATEST_NUMERIC_DATE = 253402300799  # 9999-12-31T23:59:59Z
 # Verified tokens are remembered (token → user id) so a client's repeated requests skip the signature check, the
 # costliest step of a request after the database call. Bounded, and never past the token's own expiry.
 VERIFIED_CACHE_SIZE = 4096
@@ -144,13 +149,19 @@ class TokenVerifier:
         except jwt.InvalidTokenError as exc:
             raise _unauthorized(_reason(exc)) from exc
         for name in ("exp", "iat", "nbf"):
-            # RFC 7519 NumericDate is a JSON number; PyJWT would also accept "9999999999" as a string.
+            # RFC 7519 NumericDate is a JSON number; PyJWT would also accept "9999999999" as a string. Past the
+            # year 9999 it is no date: a 400-digit `exp` overflowed the float arithmetic below (a 500).
             value = claims.get(name, 0)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise _unauthorized(f"The token's {name} claim must be a number.")
+            if not -LATEST_NUMERIC_DATE <= value <= LATEST_NUMERIC_DATE:  # NaN fails this too
+                raise _unauthorized(f"The token's {name} claim is not a time before the year 10000.")
         user_id = claims.get(settings.jwt_user_id_claim)
-        if not isinstance(user_id, str) or not user_id or len(user_id) > USER_ID_MAX:
-            raise _unauthorized(f"The token's {settings.jwt_user_id_claim} claim must be a non-empty string.")
+        if not isinstance(user_id, str) or not _USER_ID.fullmatch(user_id) or user_id in (".", ".."):
+            raise _unauthorized(
+                f"The token's {settings.jwt_user_id_claim} claim must be 1-255 characters of letters, digits and "
+                ". _ ~ - @ : + (a user id that a URL path carries as it is)."
+            )
         # Exactly as long as the checks above would still pass: until `exp` (with the same leeway); with JWKS no
         # longer than the key set is cached, so a key withdrawn from the set stops verifying at the same time.
         valid_for = claims["exp"] + settings.jwt_leeway_seconds - time.time()
