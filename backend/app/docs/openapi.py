@@ -12,6 +12,7 @@ from fastapi.openapi.utils import get_openapi
 from app.core.errors import PROBLEM_MEDIA_TYPE, Problem
 from app.docs.clients import describe_for_clients, header
 from app.tasks.models import DESCRIPTION_MAX, TITLE_MAX
+from app.tasks.preconditions import HEADER_PATTERN
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -76,6 +77,8 @@ def reads_header(header: tuple[str, str]) -> dict[str, Any]:
     documented it as a parameter."""
     name, description = header
     schema = {"type": "string", "title": name, "description": description}
+    if name in ("If-Match", "If-None-Match"):
+        schema["pattern"] = HEADER_PATTERN  # a value outside it is a 400 (app.tasks.preconditions.parse)
     return {
         "parameters": [{"name": name, "in": "header", "required": False, "description": description, "schema": schema}]
     }

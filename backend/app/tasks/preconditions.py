@@ -14,9 +14,16 @@ from typing import Any
 
 from starlette.requests import Request
 
+from app.core.errors import ApiError
+
 # One entity-tag, then optional whitespace. Hand-written because neither Starlette nor FastAPI parses these headers,
 # and a tag may itself contain a comma (`"a,b"`), so splitting on commas would be wrong.
 _ENTITY_TAG = re.compile(r'[ \t]*(W/)?("[\x21\x23-\x7e\x80-\xff]*")[ \t]*')
+# What parse() accepts, as one regular expression: the headers' `pattern` in the OpenAPI document (app.docs.openapi),
+# so generated clients and the contract fuzzer know the grammar. `*` alone, or entity-tags separated by commas
+# (empty elements allowed, RFC 9110 §5.6.1).
+_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
+HEADER_PATTERN = rf"^(?:[ \t]*\*[ \t]*|[ \t,]*(?:{_TAG}[ \t]*(?:,[ \t,]*{_TAG}[ \t]*)*)?[ \t,]*)$"
 
 
 def task_etag(row: dict[str, Any]) -> str:
@@ -48,9 +55,10 @@ class Condition:
         return [int(version) for version in found if version.isascii() and version.isdigit() and len(version) < 19]
 
 
-def parse(values: Sequence[str]) -> Condition | None:
-    """Every line of the header as one list (RFC 9110 §5.3); None when absent. A malformed value is kept as a
-    condition that no version meets, as a header that names no current version."""
+def parse(values: Sequence[str], name: str = "If-Match") -> Condition | None:
+    """Every line of the header as one list (RFC 9110 §5.3); None when absent. A malformed value is a 400: it
+    was once a condition no version meets, which answered `If-Match: nonsense` with 412 "has changed since you
+    read it", blaming the data for the client's mistake."""
     if not values:
         return None
     text = ",".join(values)
@@ -64,7 +72,12 @@ def parse(values: Sequence[str]) -> Condition | None:
             continue
         match = _ENTITY_TAG.match(text, position)
         if match is None or (match.end() < len(text) and text[match.end()] != ","):
-            return Condition()
+            raise ApiError(
+                400,
+                f'The {name} header is not `*` or a list of entity-tags such as "17.3" (quotes included), '
+                'separated by commas; a weak tag is written W/"17.3".',
+                code="invalid_header",
+            )
         tags.append((match[1] is not None, match[2]))
         position = match.end()
     return Condition(tags=tuple(tags))
@@ -73,9 +86,9 @@ def parse(values: Sequence[str]) -> Condition | None:
 def if_match(request: Request) -> Condition | None:
     """The request's If-Match lines. Read by the routes themselves, not as a FastAPI dependency (app/core/auth.py says
     why); app/docs/openapi.py documents the header on each route that reads it."""
-    return parse(request.headers.getlist("if-match"))
+    return parse(request.headers.getlist("if-match"), "If-Match")
 
 
 def if_none_match(request: Request) -> Condition | None:
     """The request's If-None-Match lines (as if_match)."""
-    return parse(request.headers.getlist("if-none-match"))
+    return parse(request.headers.getlist("if-none-match"), "If-None-Match")
