@@ -97,7 +97,6 @@ PROBLEMS: dict[str, dict[str, Any]] = {
         431,
         "The request line and headers must be at most 32768 bytes in all.",
         title="Request Header Fields Too Large",
-        code="headers_too_large",
     ),
     "415": _problem(
         415,
