@@ -246,3 +246,19 @@ def test_a_valid_token_never_waits_for_a_slow_fetch(api: tuple[httpx.Client, End
     fetching.join(30)
     assert pending[0].status_code == 401  # the refreshed set does not have it either
     assert keys.fetches == fetches + 1  # one fetch in all: the others did not queue behind it
+
+
+@req("SEC-10", "C-AUTH-8")
+def test_a_remembered_token_of_a_withdrawn_key_is_refused_once_the_cache_expires(
+    api: tuple[httpx.Client, Endpoint, Clock],
+) -> None:
+    # The same token, verified once and remembered: remembering it must not outlive the set that vouched for it.
+    http, keys, clock = api
+    remembered = token(keys, "ed")
+    assert tasks(http, remembered).status_code == 200
+    assert tasks(http, remembered).status_code == 200
+    del keys.keys["ed"]
+    keys.add("ed-2", ed25519.Ed25519PrivateKey.generate(), "EdDSA")
+
+    clock.now += 301
+    assert tasks(http, remembered).status_code == 401

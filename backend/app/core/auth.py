@@ -118,14 +118,18 @@ class TokenVerifier:
     def remembered(self, token: str) -> str | None:
         """The user id of a token verified before and still valid, without any work; else None."""
         entry = self._verified.get(token)
-        return entry[0] if entry is not None and time.monotonic() < entry[1] else None
+        return entry[0] if entry is not None and self._now() < entry[1] else None
+
+    def _now(self) -> float:
+        # The key set's clock in JWKS mode (the same monotonic clock, unless a test moves it).
+        return time.monotonic() if self.key_set is None else self.key_set.clock()
 
     def user_id(self, token: str) -> str:
         user_id, valid_for = self._verify(token)
         with self._remembering:  # JWKS mode verifies in worker threads
             if len(self._verified) >= VERIFIED_CACHE_SIZE:
                 del self._verified[next(iter(self._verified))]  # the oldest entry
-            self._verified[token] = (user_id, time.monotonic() + valid_for)
+            self._verified[token] = (user_id, self._now() + valid_for)
         return user_id
 
     def _verify(self, token: str) -> tuple[str, float]:
@@ -163,10 +167,11 @@ class TokenVerifier:
                 ". _ ~ - @ : + (a user id that a URL path carries as it is)."
             )
         # Exactly as long as the checks above would still pass: until `exp` (with the same leeway); with JWKS no
-        # longer than the key set is cached, so a key withdrawn from the set stops verifying at the same time.
+        # longer than the key set that vouched for it stays fresh, so a token of a key withdrawn from the set stops
+        # verifying when the key does.
         valid_for = claims["exp"] + settings.jwt_leeway_seconds - time.time()
         if self.key_set is not None:
-            valid_for = min(valid_for, settings.jwks_cache_seconds)
+            valid_for = min(valid_for, self.key_set.fresh_for())
         return user_id, valid_for
 
 

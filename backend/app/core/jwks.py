@@ -90,6 +90,12 @@ class KeySet:
         # No set, or a stale one that cannot be refreshed: whether this key exists is unknown.
         raise KeysUnavailableError(self._retry_after())
 
+    def fresh_for(self) -> float:
+        """Seconds the current set stays fresh: how long a token verified with it may be remembered (0 once it is
+        stale, e.g. while fetches fail: each request then checks its key again)."""
+        published = self._published
+        return 0.0 if published is None else max(0.0, published.fetched_at + self.cache_seconds - self.clock())
+
     def _may_fetch(self, now: float, fresh: bool) -> bool:
         if now - self._last_attempt >= self.cooldown_seconds:
             return True
