@@ -84,3 +84,20 @@ dev_settings() {
     export BETTER_AUTH_JWKS_URL="$BETTER_AUTH_URL/api/auth/jwks"
   fi
 }
+
+stop_jobs_on_exit() {
+  # scripts/dev's servers (this shell's background jobs) end with it, however it ends. Ctrl-C or SIGTERM is a
+  # requested stop, so a success: the jobs are stopped and waited for, then exit 0 (SIGTERM was an exit 1 once).
+  # Start the jobs with `exec` in their subshells, so that stopping a job stops the server itself.
+  trap '_stop_jobs; trap - EXIT; exit 0' INT TERM
+  trap '_stop_jobs' EXIT
+}
+
+_stop_jobs() {
+  local pids
+  pids="$(jobs -p)"
+  [ -n "$pids" ] || return 0
+  # shellcheck disable=SC2086  # one pid per word
+  kill $pids 2>/dev/null || true
+  wait $pids 2>/dev/null || true
+}

@@ -13,7 +13,7 @@ from app.docs.openapi import install_openapi
 from app.docs.pages import documented_app
 from app.http import health
 from app.http.cors import CORS
-from app.http.hardening import HardeningMiddleware
+from app.http.hardening import HardeningMiddleware, install_relative_slash_redirects
 from app.http.limits import BodySizeLimitMiddleware
 from app.http.metrics import install_metrics
 from app.http.observability import Recorder, RequestObserver, log_access
@@ -48,6 +48,7 @@ def create_app(
     install_openapi(app)
     for router in routers:
         app.include_router(router)
+    install_relative_slash_redirects(app)  # never an absolute URL built from the client's Host
 
     # Added innermost first: the request id wraps everything, so even the access log line carries it.
     app.add_middleware(

@@ -25,6 +25,7 @@ from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
 from app.core.settings import Settings
+from app.http.header_limit import with_limit
 from app.ops.startup import BACKEND_DIR
 
 with warnings.catch_warnings():
@@ -58,7 +59,10 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
 @contextmanager
 def serve(app: FastAPI, port: int = 0) -> Iterator[str]:
     """Run the app on a real socket (uvicorn in a thread) and yield its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
+    # The protocol `todo-api run` serves with, with this app's header limit (app/http/header_limit.py).
+    protocol = with_limit(app.state.settings.max_header_bytes)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on", http=protocol)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

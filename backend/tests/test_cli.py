@@ -6,6 +6,7 @@ import os
 import pty
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -239,3 +240,30 @@ def test_new_revisions_are_numbered_like_the_first_ones(migrations_copy: Path) -
     text = written.read_text()
     assert re.search(rf"^revision: str = [\"']{expected}[\"']$", text, re.MULTILINE)
     assert re.search(rf"^down_revision: str \| None = [\"']{HEAD}[\"']$", text, re.MULTILINE)
+
+
+@req("DX-4")
+@pytest.mark.parametrize("command", ["run", "serve"])
+def test_a_busy_port_is_said_before_anything_starts(data_dir: Path, database_url: str, command: str) -> None:
+    # It printed the whole banner, then uvicorn's "[Errno 98] address already in use", and exit 3.
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        env = cli_env(DATABASE_URL=database_url, BETTER_AUTH_SECRET=SECRET)
+        result = todo_api(command, "--port", str(port), env=env, data=data_dir)
+    assert result.returncode == 1, result.stderr
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "--port" in result.stderr.split("already in use", 1)[1]  # and how to choose another
+    assert "starting" not in result.stderr
+    _assert_plain(result.stderr)
+
+
+@req("DX-6")
+@pytest.mark.parametrize("ttl", ["-10", "0", "soon"])
+def test_a_token_lifetime_must_be_positive(capsys: pytest.CaptureFixture[str], ttl: str) -> None:
+    # `--ttl -10` printed an already expired token and exited 0.
+    with pytest.raises(SystemExit) as stopped:
+        main(["token", "alice", "--ttl", ttl])
+    assert stopped.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no token
+    assert "--ttl: must be a whole number of seconds above 0" in captured.err

@@ -1,6 +1,7 @@
 """What scripts/dev gives the API and the frontend (scripts/lib.sh's dev_settings), run in a real bash."""
 
 import os
+import signal
 import stat
 import subprocess
 from pathlib import Path
@@ -43,3 +44,26 @@ def test_the_development_secret_is_owner_only_and_kept(tmp_path: Path) -> None:
     given = dev_settings(tmp_path / "other", BETTER_AUTH_SECRET="s" * 40)
     assert given["BETTER_AUTH_SECRET"] == "s" * 40
     assert not (tmp_path / "other" / "dev-secret").exists()  # a secret of yours: nothing written
+
+
+@req("DX-7")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_scripts_dev_stops_its_servers_and_exits_0_when_asked_to_stop(sig: signal.Signals) -> None:
+    # scripts/dev's own supervision (lib.sh), with real child processes standing in for the two servers.
+    script = f'set -euo pipefail; source "{LIB}"; stop_jobs_on_exit; sleep 600 & sleep 600 & echo $(jobs -p); wait -n'
+    with subprocess.Popen(["bash", "-c", script], stdout=subprocess.PIPE, text=True) as dev:
+        assert dev.stdout is not None
+        children = [int(pid) for pid in dev.stdout.readline().split()]  # both are running
+        assert len(children) == 2
+        dev.send_signal(sig)
+        assert dev.wait(timeout=30) == 0  # it exited 1 on SIGTERM
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+@req("DX-7")
+def test_scripts_dev_fails_when_a_server_fails_and_stops_the_other() -> None:
+    script = f'set -euo pipefail; source "{LIB}"; stop_jobs_on_exit; sleep 600 & echo $!; (exit 3) & wait -n'
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 3
+    assert not Path(f"/proc/{int(done.stdout.split()[0])}").exists()

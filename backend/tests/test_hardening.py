@@ -205,3 +205,24 @@ def test_the_development_secret_is_never_readable_by_others_not_even_briefly(tmp
     assert modes
     assert all(mode == 0o600 for mode in modes), [oct(mode) for mode in modes]
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+
+
+@req("SEC-12", "C-ERR-1")
+def test_the_trailing_slash_redirect_is_relative_and_ignores_host(client: httpx.Client) -> None:
+    # It was `307 Location: http://evil.example/api/alice/tasks`: an absolute URL built from the client's Host.
+    for path, location in [
+        ("/api/alice/tasks/?done=1", "/api/alice/tasks?done=1"),
+        ("/api/alice/tasks/7/", "/api/alice/tasks/7"),
+        ("/api/al%20ice/tasks/", "/api/al%20ice/tasks"),  # the path as sent, still encoded
+        ("/health/", "/health"),
+    ]:
+        response = client.get(path, headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"})
+        assert (response.status_code, response.headers["location"]) == (307, location), path
+        assert_private(response)
+    # A path that would become protocol-relative (`//evil.example`) is never a redirect: sent as is, on a socket.
+    host, port = str(client.base_url).removeprefix("http://").rstrip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"GET //evil.example/ HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+        answer = b"".join(iter(lambda: connection.recv(65536), b""))
+    status, headers, _ = parse(answer)
+    assert (status, headers.get("location")) == (404, None)

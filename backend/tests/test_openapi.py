@@ -1,5 +1,7 @@
 """The published contract: /docs and /openapi.json describe every route, its errors and its bearer auth."""
 
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -88,6 +90,7 @@ def test_the_document_names_describes_and_secures_every_operation(client: httpx.
     assert all(op["summary"] and op["description"] for _, op in operations)
     assert {tag["name"]: bool(tag["description"]) for tag in spec["tags"]} == {"tasks": True, "health": True}
     assert {"description", "contact", "license"} <= set(spec["info"])
+    assert spec["info"]["license"] == {"name": "MIT", "identifier": "MIT"}  # as LICENSE and pyproject.toml say
     assert spec["servers"] == [{"url": "http://127.0.0.1:8000", "description": "This deployment (setting PUBLIC_URL)"}]
     assert spec["security"] == BEARER  # at the root; the probes switch it off
     security = {where: op["security"] for where, op in operations}
@@ -173,3 +176,12 @@ def test_every_response_documents_its_headers_and_every_operation_has_examples(c
                 assert media["examples"], (where, status)
                 for example in media["examples"].values():  # each valid against its own schema
                     assert validator.is_valid(example["value"]), (where, status, example)
+
+
+@req("SDK-1")
+def test_the_licence_is_mit_everywhere_it_is_stated() -> None:
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "LICENSE").read_text()
+    assert text.startswith("MIT License\n")
+    assert "Copyright (c) 2026 Todo API contributors" in text
+    assert tomllib.loads((root / "backend" / "pyproject.toml").read_text())["project"]["license"] == "MIT"

@@ -8,13 +8,16 @@ import hashlib
 import hmac
 import json
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import jwt
+import psycopg
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
+from sqlalchemy.engine import make_url
 
 from app.main import create_app
 from tests.helpers import SECRET, client_for, make_settings, make_token
@@ -68,6 +71,14 @@ HEADER_ATTACKS: list[tuple[str, Callable[[], str]]] = [
     ("exp missing", lambda: "Bearer " + crafted(HS256, claims(exp=None))),
     ("exp a string", lambda: "Bearer " + crafted(HS256, claims(exp="9999999999"))),
     ("exp a list", lambda: "Bearer " + crafted(HS256, claims(exp=[9999999999]))),
+    ("exp a 400-digit integer", lambda: "Bearer " + crafted(HS256, claims(exp=10**400))),
+    ("exp 1e300", lambda: "Bearer " + crafted(HS256, claims(exp=1e300))),
+    ("exp past the year 9999", lambda: "Bearer " + crafted(HS256, claims(exp=253402300800))),
+    ("sub outside Latin-1", lambda: "Bearer " + crafted(HS256, claims(sub="日本"))),
+    ("sub with a NUL", lambda: "Bearer " + crafted(HS256, claims(sub="vic\x00tim"))),
+    ("sub with a slash", lambda: "Bearer " + crafted(HS256, claims(sub="vic/tim"))),
+    ("sub with a space", lambda: "Bearer " + crafted(HS256, claims(sub="vic tim"))),
+    ("sub a dot-segment", lambda: "Bearer " + crafted(HS256, claims(sub=".."))),
     ("crit with an unknown extension", lambda: "Bearer " + crafted(HS256 | {"crit": ["x-ext"], "x-ext": 1}, claims())),
     ("truncated", lambda: "Bearer " + make_token(VICTIM).rsplit(".", 1)[0]),
     ("signature stripped", lambda: "Bearer " + make_token(VICTIM).rsplit(".", 1)[0] + "."),
@@ -162,3 +173,33 @@ def test_jwks_mode_ignores_keys_the_token_brings_along(jwks_api: tuple[httpx.Cli
 @req("SEC-3")
 def test_the_suite_has_at_least_25_distinct_attacks() -> None:
     assert len({label for label, _ in HEADER_ATTACKS}) >= 25
+
+
+@req("C-AUTH-9", "SEC-3")
+@pytest.mark.parametrize("user_id", ["日本", "vic\x00tim", "a%2Fb", "x" * 300])
+def test_a_user_id_outside_the_rule_is_401_on_every_route_and_nothing_is_written(
+    client: httpx.Client, database_url: str, user_id: str
+) -> None:
+    # `日本` was a 500 after the task was inserted (its Location could not be encoded): a retry duplicated it.
+    token = crafted(HS256, claims(sub=user_id))
+    path = "/api/" + urllib.parse.quote(user_id, safe="") + "/tasks"
+    answers = [
+        client.post(path, json={"title": "never stored"}, headers={"Authorization": f"Bearer {token}"}),
+        client.get(path, headers={"Authorization": f"Bearer {token}"}),
+        client.get(f"{path}/1", headers={"Authorization": f"Bearer {token}"}),
+    ]
+    for answer in answers:
+        assert answer.status_code == 401, answer.text
+        assert answer.json()["detail"].startswith("The token's sub claim must be 1-255 characters")
+    with psycopg.connect(make_url(database_url).set(drivername="postgresql").render_as_string(False)) as db:
+        assert db.execute("SELECT count(*) FROM tasks WHERE title = 'never stored'").fetchone() == (0,)
+
+
+@req("C-AUTH-9", "FR-003")
+@pytest.mark.parametrize("user_id", ["Kx8fQ2mZ7pLw0aB1cD2eF3gH4iJ5kL6m", "a.b_c~d-e@f:g+h", "x" * 255])
+def test_user_ids_of_the_allowed_alphabet_work_everywhere(client: httpx.Client, user_id: str) -> None:
+    auth = {"Authorization": f"Bearer {make_token(user_id)}"}
+    created = client.post(f"/api/{user_id}/tasks", json={"title": "kept"}, headers=auth)
+    assert created.status_code == 201, created.text
+    assert created.json()["user_id"] == user_id
+    assert client.get(created.headers["Location"], headers=auth).json() == created.json()

@@ -13,6 +13,7 @@ from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 
 from app.core.errors import ApiError, ProblemCode
+from app.core.jwks import KeySet, KeysUnavailableError, UnknownKeyError
 from app.core.settings import Settings
 
 USER_ID_MAX = 255  # the longest user id a token may carry (the `tasks.user_id` column checks it too)
@@ -20,6 +21,11 @@ USER_ID_MAX = 255  # the longest user id a token may carry (the `tasks.user_id` 
 # Compact JWS: three base64url segments. Anything else (spaces, two tokens, junk) is refused before parsing.
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 MAX_TOKEN_LENGTH = 8192
+# The user ids this API serves: what a URL path segment carries without percent-encoding (RFC 3986 unreserved, and
+# `@ : +`), as Better Auth's (32 letters and digits) are. Anything else, e.g. non-ASCII (a `Location` header
+# cannot carry it: a 500 after the task was stored), control characters, `/`, `%` or spaces, is a 401.
+_USER_ID = re.compile(rf"[A-Za-z0-9._~@:+-]{{1,{USER_ID_MAX}}}")
+LATEST_NUMERIC_DATE = 253402300799  # 9999-12-31T23:59:59Z
 # Verified tokens are remembered (token → user id) so a client's repeated requests skip the signature check, the
 # costliest step of a request after the database call. Bounded, and never past the token's own expiry.
 VERIFIED_CACHE_SIZE = 4096
@@ -32,12 +38,11 @@ _ALGORITHMS_BY_KEY = {
 }
 
 
-def _unauthorized(detail: str, *, token_sent: bool = True, expired: bool = False) -> ApiError:
+def _unauthorized(detail: str, *, token_sent: bool = True, code: ProblemCode = "token_invalid") -> ApiError:
     # RFC 6750 forbids double quotes and backslashes inside error_description.
     description = detail.replace('"', "'").replace("\\", "/")
     challenge = f'Bearer error="invalid_token", error_description="{description}"' if token_sent else "Bearer"
-    code: ProblemCode = "token_expired" if expired else "token_invalid" if token_sent else "token_missing"
-    return ApiError(401, detail, headers={"WWW-Authenticate": challenge}, code=code)
+    return ApiError(401, detail, headers={"WWW-Authenticate": challenge}, code=code if token_sent else "token_missing")
 
 
 def _reason(error: jwt.InvalidTokenError) -> str:
@@ -65,13 +70,13 @@ class TokenVerifier:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._jwks = (
-            jwt.PyJWKClient(
+        self.key_set = (
+            KeySet(
                 settings.better_auth_jwks_url,
-                cache_keys=True,
-                lifespan=settings.jwks_cache_seconds,
-                cooldown_duration=settings.jwks_refetch_cooldown_seconds,
-                timeout=5,
+                cache_seconds=settings.jwks_cache_seconds,
+                cooldown_seconds=settings.jwks_refetch_cooldown_seconds,
+                deadline_seconds=settings.jwks_fetch_timeout_seconds,
+                max_bytes=settings.jwks_max_bytes,
             )
             if settings.better_auth_jwks_url
             else None
@@ -81,27 +86,31 @@ class TokenVerifier:
 
     @property
     def may_block(self) -> bool:
-        return self._jwks is not None
+        return self.key_set is not None
 
     def _key_and_algorithms(self, token: str) -> tuple[Any, list[str]]:
-        if self._jwks is None:
+        if self.key_set is None:
             secret = self._settings.better_auth_secret
             assert secret is not None  # guaranteed by Settings validation
             return secret.get_secret_value(), ["HS256"]
         try:
-            # Looks the `kid` up in the cached key set, refetching the set once when it is unknown.
-            signing_key = self._jwks.get_signing_key_from_jwt(token)
-        except jwt.PyJWKClientConnectionError as exc:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.InvalidTokenError as exc:  # unreadable header: a `kid` that is not a string, an unknown `crit`
+            raise _unauthorized(_reason(exc)) from exc
+        try:
+            if kid is None:
+                raise UnknownKeyError("no kid")
+            # Looks the `kid` up in the published set, fetching it first when it is stale or lacks the key.
+            signing_key = self.key_set.key(kid)
+        except KeysUnavailableError as exc:
             raise ApiError(
                 503,
                 "The token signing keys cannot be fetched right now.",
-                {"Retry-After": "5"},
+                {"Retry-After": str(exc.retry_after_seconds)},
                 code="keys_unavailable",
             ) from exc
-        except jwt.PyJWKClientError as exc:
+        except UnknownKeyError as exc:
             raise _unauthorized("The token was not signed by a known key.") from exc
-        except jwt.InvalidTokenError as exc:  # unreadable header: a `kid` that is not a string, an unknown `crit`
-            raise _unauthorized(_reason(exc)) from exc
         allowed = _ALGORITHMS_BY_KEY.get(signing_key.key_type or "", [])
         # A key that names its algorithm (Better Auth's do) verifies only that one.
         declared = signing_key.algorithm_name
@@ -110,14 +119,18 @@ class TokenVerifier:
     def remembered(self, token: str) -> str | None:
         """The user id of a token verified before and still valid, without any work; else None."""
         entry = self._verified.get(token)
-        return entry[0] if entry is not None and time.monotonic() < entry[1] else None
+        return entry[0] if entry is not None and self._now() < entry[1] else None
+
+    def _now(self) -> float:
+        # The key set's clock in JWKS mode (the same monotonic clock, unless a test moves it).
+        return time.monotonic() if self.key_set is None else self.key_set.clock()
 
     def user_id(self, token: str) -> str:
         user_id, valid_for = self._verify(token)
         with self._remembering:  # JWKS mode verifies in worker threads
             if len(self._verified) >= VERIFIED_CACHE_SIZE:
                 del self._verified[next(iter(self._verified))]  # the oldest entry
-            self._verified[token] = (user_id, time.monotonic() + valid_for)
+            self._verified[token] = (user_id, self._now() + valid_for)
         return user_id
 
     def _verify(self, token: str) -> tuple[str, float]:
@@ -135,24 +148,31 @@ class TokenVerifier:
                 options={"require": ["exp"], "verify_aud": settings.jwt_audience is not None},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise _unauthorized("The token has expired.", expired=True) from exc
+            raise _unauthorized("The token has expired.", code="token_expired") from exc
         except jwt.ImmatureSignatureError as exc:
             raise _unauthorized("The token is not valid yet.") from exc
         except jwt.InvalidTokenError as exc:
             raise _unauthorized(_reason(exc)) from exc
         for name in ("exp", "iat", "nbf"):
-            # RFC 7519 NumericDate is a JSON number; PyJWT would also accept "9999999999" as a string.
+            # RFC 7519 NumericDate is a JSON number; PyJWT would also accept "9999999999" as a string. Past the
+            # year 9999 it is no date: a 400-digit `exp` overflowed the float arithmetic below (a 500).
             value = claims.get(name, 0)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise _unauthorized(f"The token's {name} claim must be a number.")
+            if not -LATEST_NUMERIC_DATE <= value <= LATEST_NUMERIC_DATE:  # NaN fails this too
+                raise _unauthorized(f"The token's {name} claim is not a time before the year 10000.")
         user_id = claims.get(settings.jwt_user_id_claim)
-        if not isinstance(user_id, str) or not user_id or len(user_id) > USER_ID_MAX:
-            raise _unauthorized(f"The token's {settings.jwt_user_id_claim} claim must be a non-empty string.")
+        if not isinstance(user_id, str) or not _USER_ID.fullmatch(user_id) or user_id in (".", ".."):
+            raise _unauthorized(
+                f"The token's {settings.jwt_user_id_claim} claim must be 1-255 characters of letters, digits and "
+                ". _ ~ - @ : + (a user id that a URL path carries as it is)."
+            )
         # Exactly as long as the checks above would still pass: until `exp` (with the same leeway); with JWKS no
-        # longer than the key set is cached, so a key withdrawn from the set stops verifying at the same time.
+        # longer than the key set that vouched for it stays fresh, so a token of a key withdrawn from the set stops
+        # verifying when the key does.
         valid_for = claims["exp"] + settings.jwt_leeway_seconds - time.time()
-        if self._jwks is not None:
-            valid_for = min(valid_for, settings.jwks_cache_seconds)
+        if self.key_set is not None:
+            valid_for = min(valid_for, self.key_set.fresh_for())
         return user_id, valid_for
 
 

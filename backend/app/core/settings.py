@@ -110,6 +110,15 @@ class Settings(DatabaseSettings):
     # Then, once no new connection is accepted, requests in flight get this long to finish before the process exits.
     shutdown_grace_seconds: int = Field(default=10, ge=1)
 
+    # Hardening (issue 21). A request's line and headers together may take at most this many bytes: past it the
+    # answer is 431 while they are still arriving (app/http/header_limit.py). Twice Node's default (16 KiB), so
+    # whatever the web app forwards fits; a token is at most 8 KiB.
+    max_header_bytes: int = Field(default=32768, ge=1024)
+    # JWKS mode: one fetch of the key set must be complete within this many seconds in all (connect, headers,
+    # body), and its body at most this many bytes; otherwise it failed (the last good set stays in use).
+    jwks_fetch_timeout_seconds: float = Field(default=5.0, gt=0)
+    jwks_max_bytes: int = Field(default=65536, ge=1024)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

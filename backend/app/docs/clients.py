@@ -97,8 +97,7 @@ def describe_for_clients(schema: dict[str, Any], settings: Settings) -> None:
     schema["info"] |= {
         "description": DESCRIPTION,
         "contact": {"name": "Todo API maintainers", "url": f"{settings.public_url}/docs"},
-        # No open-source licence has been chosen: say so in SPDX's words rather than leave it to guesswork.
-        "license": {"name": "Proprietary (all rights reserved)", "identifier": "LicenseRef-Proprietary"},
+        "license": {"name": "MIT", "identifier": "MIT"},  # the repository's LICENSE (SPDX identifier)
     }
     schema["servers"] = [{"url": settings.public_url, "description": "This deployment (setting PUBLIC_URL)"}]
     schema["tags"] = TAGS

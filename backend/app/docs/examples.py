@@ -109,6 +109,7 @@ PROBLEMS: dict[str, dict[str, Any]] = {
         "Fetch it again and decide whether to repeat your change.",
     ),
     "413": _problem(413, "body_too_large", "The request body must be at most 65536 bytes."),
+    "431": _problem(431, "headers_too_large", "The request line and headers must be at most 32768 bytes in all."),
     "415": _problem(
         415,
         "unsupported_media_type",

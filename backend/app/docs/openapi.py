@@ -30,6 +30,7 @@ def install_openapi(app: FastAPI) -> None:
                 for operation in operations.values():
                     _rewrite_errors(operation["responses"])
                     _document_media_type_errors(operation)
+                    _document_header_limit(operation)
                     _headers_are_never_null(operation.get("parameters", []))
                     _optional_bodies_are_plain_references(operation)
             schema["components"]["schemas"]["Problem"]["properties"]["code"]["enum"] = problem_codes()
@@ -118,3 +119,11 @@ def problem_codes() -> list[str]:
     body (and `body` itself) with each reason a field can fail for."""
     fields = sorted({*TaskCreate.model_fields, *TaskUpdate.model_fields, *CompletionUpdate.model_fields, "body"})
     return [*PROBLEM_CODES, *(f"{field}_{reason}" for field in fields for reason in FIELD_CODES)]
+
+
+def _document_header_limit(operation: dict[str, Any]) -> None:
+    """Any request whose line and headers pass MAX_HEADER_BYTES is a 431 (app.http.header_limit), on every route."""
+    operation["responses"]["431"] = {
+        "description": "The request line and headers are larger than `MAX_HEADER_BYTES` (32 KiB by default)",
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }

@@ -9,7 +9,9 @@ and a worker's attention for minutes otherwise): uvicorn has no body or header r
 import time
 
 import anyio
-from fastapi import HTTPException
+from fastapi import FastAPI, HTTPException
+from starlette.responses import Response
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.errors import SECURITY_HEADERS
@@ -60,3 +62,32 @@ class HardeningMiddleware:
             await send(message)
 
         await self.app(scope, receive_within_deadline, send_with_headers)
+
+
+def install_relative_slash_redirects(app: FastAPI) -> None:
+    """`/api/alice/tasks/` → `307 Location: /api/alice/tasks` (and `/x` → `/x/` where only that exists), as
+    Starlette does, but relative: Starlette writes an absolute URL from the client's own `Host` header, so a request
+    with `Host: evil.example` was sent to evil.example. Runs only for a path no route matched (the router's
+    `default`): nothing on the way of a matched request."""
+    router = app.router
+    not_found = router.default
+    router.redirect_slashes = False
+
+    async def redirect_or_not_found(scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"]
+        if scope["type"] == "http" and path != "/":
+            other = path.rstrip("/") if path.endswith("/") else path + "/"
+            raw: bytes = scope.get("raw_path") or path.encode()
+            raw_other = raw.rstrip(b"/") if raw.endswith(b"/") else raw + b"/"
+            # Never `//host...`: a browser reads that as another site.
+            if not raw_other.startswith(b"//") and any(
+                route.matches({**scope, "path": other})[0] is not Match.NONE for route in router.routes
+            ):
+                location = scope.get("root_path", "") + raw_other.decode("latin-1")
+                if scope.get("query_string"):
+                    location += "?" + scope["query_string"].decode("latin-1")
+                await Response(status_code=307, headers={"Location": location})(scope, receive, send)
+                return
+        await not_found(scope, receive, send)
+
+    router.default = redirect_or_not_found

@@ -37,6 +37,21 @@ def configure_logging(level: str, log_format: str = "json") -> None:
     logging.config.dictConfig(logging_config(level, log_format))
 
 
+# Control characters (C0, DEL, C1) and Unicode's line and paragraph separators, and the backslash that introduces
+# an escape: written raw, a client's path (`/x%0A12:00:01 INFO ...`) could end the line and forge another, or drive
+# the terminal (`%1B[31m`). JSON lines escape them by themselves.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\\]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\\": "\\\\"}
+
+
+def escaped(value: object) -> str:
+    """`value` as text with every control character written as an escape (`\\n`, `\\x1b`, `\\u2028`)."""
+    text = str(value)
+    if not _UNSAFE.search(text):
+        return text  # nearly always: no copy
+    return _UNSAFE.sub(lambda m: _ESCAPES.get(m[0]) or repr(m[0])[1:-1], text)
+
+
 # Attributes every LogRecord has: the rest are the `extra` fields a line was logged with.
 _STANDARD = {*RESERVED_ATTRS, "color_message", "correlation_id", "message", "asctime"}
 
@@ -51,11 +66,11 @@ class HumanFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         extra = {key: value for key, value in record.__dict__.items() if key not in _STANDARD}
         if record.name == access_logger.name and {"method", "path", "status"} <= extra.keys():
-            message = f"{extra.pop('method')} {extra.pop('path')} → {extra.pop('status')}"
-            message += f" in {extra.pop('duration_ms', '?')} ms"
+            message = f"{escaped(extra.pop('method'))} {escaped(extra.pop('path'))} → {escaped(extra.pop('status'))}"
+            message += f" in {escaped(extra.pop('duration_ms', '?'))} ms"
         else:
-            message = record.getMessage()
-        details = "".join(f" {key}={value}" for key, value in extra.items())
+            message = escaped(record.getMessage())
+        details = "".join(f" {escaped(key)}={escaped(value)}" for key, value in extra.items())
         request_id = getattr(record, "correlation_id", "-")
         line = f"{self.formatTime(record, '%H:%M:%S')} {record.levelname:<7} {message}{details}"
         line += f"  [{request_id}]" if request_id != "-" else ""

@@ -64,8 +64,10 @@ def _run(args: argparse.Namespace, *, serve_only: bool = False) -> None:
     import uvicorn
 
     from app.core.settings import get_settings
+    from app.http.header_limit import HeaderLimitedProtocol
     from app.http.observability import configure_logging, logging_config, resolve_format
 
+    _check_port(args.host, args.port)
     dev_secret = None if serve_only else _use_dev_secret(args.data_dir)
     settings = get_settings()  # invalid settings stop here, in plain words (main)
     if "public_url" not in settings.model_fields_set:
@@ -138,8 +140,41 @@ def _run(args: argparse.Namespace, *, serve_only: bool = False) -> None:
             proxy_headers=False,
             # After the drain (app.http.drain): requests in flight get this long before the process exits.
             timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+            http=HeaderLimitedProtocol,  # httptools, with MAX_HEADER_BYTES enforced while the headers arrive
             ws="none",  # no WebSocket routes: not loading a WebSocket protocol saves start-up time and memory
         )
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail at once, in a line, when the port cannot be listened on: uvicorn would say so only after the database,
+    the migrations and the banner, as "[Errno 98] address already in use" and exit 3."""
+    import errno
+    import socket
+
+    try:
+        # As uvicorn will bind it (SO_REUSEADDR, so a port left in TIME_WAIT by a previous run counts as free).
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        socket.create_server((host, port), family=family).close()
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise StartupError(
+                f"port {port} on {host} is already in use (another `todo-api run`?): stop what uses it, "
+                f"or choose another port with --port (e.g. --port {port + 1 if port < 65535 else 8001}) or PORT=..."
+            ) from None
+        if error.errno == errno.EACCES:
+            raise StartupError(f"port {port} on {host} needs privileges: choose one above 1023 with --port") from None
+        raise StartupError(f"cannot listen on {host}:{port} ({error.strerror}): check --host and --port") from None
+
+
+def _positive_seconds(text: str) -> int:
+    """`--ttl`: a token that is already expired when printed is no token (it was printed, with exit 0)."""
+    try:
+        seconds = int(text)
+    except ValueError:
+        seconds = 0
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError("must be a whole number of seconds above 0, e.g. --ttl 900")
+    return seconds
 
 
 def _version() -> str:
@@ -248,7 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     token = command("token", "print a signed HS256 token for a user id (development; needs BETTER_AUTH_SECRET)")
     token.add_argument("user_id", help="the user id the token carries (its `sub` claim by default)")
-    token.add_argument("--ttl", type=int, default=3600, help="lifetime in seconds")
+    token.add_argument("--ttl", type=_positive_seconds, default=3600, help="lifetime in seconds (above 0)")
     token.set_defaults(handler=_token)
 
     openapi = command("openapi", "print the OpenAPI document (JSON) that /openapi.json serves")

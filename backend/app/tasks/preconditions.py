@@ -15,9 +15,16 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
+from app.core.errors import ApiError
+
 # One entity-tag, then optional whitespace. Hand-written because neither Starlette nor FastAPI parses these headers,
 # and a tag may itself contain a comma (`"a,b"`), so splitting on commas would be wrong.
 _ENTITY_TAG = re.compile(r'[ \t]*(W/)?("[\x21\x23-\x7e\x80-\xff]*")[ \t]*')
+# What parse() accepts, as one regular expression: the headers' `pattern` in the OpenAPI document (app.docs.openapi),
+# so generated clients and the contract fuzzer know the grammar. `*` alone, or entity-tags separated by commas
+# (empty elements allowed, RFC 9110 §5.6.1).
+_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
+HEADER_PATTERN = rf"^(?:[ \t]*\*[ \t]*|[ \t,]*(?:{_TAG}[ \t]*(?:,[ \t,]*{_TAG}[ \t]*)*)?[ \t,]*)$"
 
 
 def list_etag(body: bytes) -> str:
@@ -45,9 +52,10 @@ class Condition:
         return [int(version) for version in found if version.isascii() and version.isdigit() and len(version) < 19]
 
 
-def parse(values: Sequence[str]) -> Condition | None:
-    """Every line of the header as one list (RFC 9110 §5.3); None when absent. A malformed value is kept as a
-    condition that no version meets, as a header that names no current version."""
+def parse(values: Sequence[str], name: str = "If-Match") -> Condition | None:
+    """Every line of the header as one list (RFC 9110 §5.3); None when absent. A malformed value is a 400: it
+    was once a condition no version meets, which answered `If-Match: nonsense` with 412 "has changed since you
+    read it", blaming the data for the client's mistake."""
     if not values:
         return None
     text = ",".join(values)
@@ -61,7 +69,12 @@ def parse(values: Sequence[str]) -> Condition | None:
             continue
         match = _ENTITY_TAG.match(text, position)
         if match is None or (match.end() < len(text) and text[match.end()] != ","):
-            return Condition()
+            raise ApiError(
+                400,
+                f'The {name} header is not `*` or a list of entity-tags such as "17.3" (quotes included), '
+                'separated by commas; a weak tag is written W/"17.3".',
+                code="invalid_header",
+            )
         tags.append((match[1] is not None, match[2]))
         position = match.end()
     return Condition(tags=tuple(tags))
@@ -73,13 +86,14 @@ def _if_match(
         str | None,
         Header(
             alias="If-Match",
+            json_schema_extra={"pattern": HEADER_PATTERN},  # documented, not validated: parse() answers the 400
             description="Change only if the task's current ETag is one of these (or `*`: if it exists); "
             "otherwise 412 with the current ETag, and nothing changes.",
         ),
     ] = None,
 ) -> Condition | None:
     # Every line of the header (the parameter above documents it, but holds only one of them).
-    return parse(request.headers.getlist("if-match"))
+    return parse(request.headers.getlist("if-match"), "If-Match")
 
 
 def _if_none_match(
@@ -88,11 +102,12 @@ def _if_none_match(
         str | None,
         Header(
             alias="If-None-Match",
+            json_schema_extra={"pattern": HEADER_PATTERN},
             description="Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`.",
         ),
     ] = None,
 ) -> Condition | None:
-    return parse(request.headers.getlist("if-none-match"))
+    return parse(request.headers.getlist("if-none-match"), "If-None-Match")
 
 
 IfMatchDep = Annotated[Condition | None, Depends(_if_match)]
