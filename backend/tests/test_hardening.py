@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 
 from app.main import create_app
-from app.ops.cli import _use_dev_secret
+from app.ops.serve import use_dev_secret
 from tests.helpers import bearer, client_for, make_settings, make_token, serve
 
 req = pytest.mark.req
@@ -195,7 +195,7 @@ def test_the_development_secret_is_never_readable_by_others_not_even_briefly(tmp
     old_umask = os.umask(0o022)
     saved = {name: os.environ.pop(name, None) for name in ("BETTER_AUTH_SECRET", "BETTER_AUTH_JWKS_URL")}
     try:
-        _use_dev_secret(tmp_path)
+        use_dev_secret(tmp_path)
     finally:
         watching = False
         os.umask(old_umask)

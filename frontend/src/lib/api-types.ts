@@ -42,9 +42,9 @@ export interface paths {
         get: operations["getTask"];
         /**
          * Update some fields of a task
-         * @description Changes the fields sent (at least one of `title`, `description`, `completed`) and keeps the others;
-         *     `"description": null` clears it. Setting the values a task already has changes nothing (same ETag). With
-         *     `If-Match`, only if the task is still at that version (else 412).
+         * @description Changes the fields sent (at least one; see the body's schema) and keeps the others; a nullable field sent as
+         *     `null` is cleared. Setting the values a task already has changes nothing (same ETag). With `If-Match`, only if
+         *     the task is still at that version (else 412).
          */
         put: operations["updateTask"];
         post?: never;
@@ -456,6 +456,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request line and headers are larger than `MAX_HEADER_BYTES` (32 KiB by default) */
+            431: {
+                headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected failure (carries a request id) */
             500: {
                 headers: {
@@ -683,6 +697,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request line and headers are larger than `MAX_HEADER_BYTES` (32 KiB by default) */
+            431: {
+                headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected failure (carries a request id) */
             500: {
                 headers: {
@@ -860,6 +888,20 @@ export interface operations {
                      * @example 2
                      */
                     "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than `MAX_HEADER_BYTES` (32 KiB by default) */
+            431: {
+                headers: {
                     /**
                      * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
@@ -1079,6 +1121,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request line and headers are larger than `MAX_HEADER_BYTES` (32 KiB by default) */
+            431: {
+                headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected failure (carries a request id) */
             500: {
                 headers: {
@@ -1258,6 +1314,20 @@ export interface operations {
                      * @example 2
                      */
                     "Retry-After": number;
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than `MAX_HEADER_BYTES` (32 KiB by default) */
+            431: {
+                headers: {
                     /**
                      * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
                      * @example 3f2b7c9e8a1d4f60
@@ -1517,6 +1587,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request line and headers are larger than `MAX_HEADER_BYTES` (32 KiB by default) */
+            431: {
+                headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected failure (carries a request id) */
             500: {
                 headers: {
@@ -1589,6 +1673,20 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request line and headers are larger than `MAX_HEADER_BYTES` (32 KiB by default) */
+            431: {
+                headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unexpected failure (carries a request id) */
             500: {
                 headers: {
@@ -1630,6 +1728,20 @@ export interface operations {
             };
             /** @description Request body too large */
             413: {
+                headers: {
+                    /**
+                     * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
+                     * @example 3f2b7c9e8a1d4f60
+                     */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request line and headers are larger than `MAX_HEADER_BYTES` (32 KiB by default) */
+            431: {
                 headers: {
                     /**
                      * @description This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is 1-128 characters of letters, digits and `._:-`; otherwise a new one.
