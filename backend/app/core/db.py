@@ -266,7 +266,7 @@ def _hung_up(connection: Connection) -> bool:
     return bool(readable)
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     """The app's pool (opened by the lifespan in app.main)."""
     database: Database = request.app.state.database
     return database

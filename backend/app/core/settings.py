@@ -163,7 +163,7 @@ def get_settings() -> Settings:
     return Settings()
 
 
-def app_settings(request: Request) -> Settings:
+async def app_settings(request: Request) -> Settings:
     """The settings the running app was made with (app.main.create_app), for routes and dependencies."""
     settings: Settings = request.app.state.settings
     return settings

@@ -80,7 +80,7 @@ def parse(values: Sequence[str], name: str = "If-Match") -> Condition | None:
     return Condition(tags=tuple(tags))
 
 
-def _if_match(
+async def _if_match(
     request: Request,
     _documented: Annotated[
         str | None,
@@ -96,7 +96,7 @@ def _if_match(
     return parse(request.headers.getlist("if-match"), "If-Match")
 
 
-def _if_none_match(
+async def _if_none_match(
     request: Request,
     _documented: Annotated[
         str | None,

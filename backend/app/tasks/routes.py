@@ -40,7 +40,7 @@ class OwnTask(NamedTuple):
     id: int
 
 
-def _own_task(user_id: UserIdPath, id: TaskIdPath, caller: CurrentUserDep) -> OwnTask:
+async def _own_task(user_id: UserIdPath, id: TaskIdPath, caller: CurrentUserDep) -> OwnTask:
     """The path's user once the token names it (401, 403), then the path's task id (404), before any body is read."""
     owner = owned_by_caller(user_id, caller)
     if not id.isascii() or not id.isdigit() or id.startswith("0") or int(id) > _BIGINT_MAX:
