@@ -50,13 +50,13 @@ async def _one(sql: str, **params: Any) -> TaskRead:
     rows = await _rows(sql, **params)
     if not rows:
         raise HTTPException(404, "Task not found")
-    return TaskRead(**rows[0])
+    return TaskRead.from_row(rows[0])
 
 
 @app.get("/api/{user_id}/tasks")
 async def list_tasks(user: Owner) -> list[TaskRead]:
     sql = f"SELECT {_COLUMNS} FROM tasks WHERE user_id = %(user)s ORDER BY created_at DESC, id DESC"  # noqa: S608
-    return [TaskRead(**row) for row in await _rows(sql, user=user)]
+    return [TaskRead.from_row(row) for row in await _rows(sql, user=user)]
 
 
 @app.post("/api/{user_id}/tasks", status_code=201)

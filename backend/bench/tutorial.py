@@ -50,41 +50,46 @@ def get_own_task(session: Session, user_id: str, task_id: int) -> Task:
     return task
 
 
+def read(task: Task) -> TaskRead:
+    """The task as the API shows it (with its etag, which the contract asks of every task object)."""
+    return TaskRead.from_row(task.model_dump())
+
+
 @app.get("/api/{user_id}/tasks", response_model=list[TaskRead])
-def list_tasks(user_id: UserDep, session: SessionDep) -> list[Task]:
+def list_tasks(user_id: UserDep, session: SessionDep) -> list[TaskRead]:
     statement = select(Task).where(Task.user_id == user_id).order_by(col(Task.created_at).desc())
-    return list(session.exec(statement).all())
+    return [read(task) for task in session.exec(statement).all()]
 
 
 @app.post("/api/{user_id}/tasks", response_model=TaskRead, status_code=201)
-def create_task(user_id: UserDep, task: TaskCreate, session: SessionDep) -> Task:
+def create_task(user_id: UserDep, task: TaskCreate, session: SessionDep) -> TaskRead:
     db_task = Task.model_validate(task.model_dump() | {"user_id": user_id})
     session.add(db_task)
     session.commit()
     session.refresh(db_task)
-    return db_task
+    return read(db_task)
 
 
 @app.get("/api/{user_id}/tasks/{task_id}", response_model=TaskRead)
-def read_task(user_id: UserDep, task_id: int, session: SessionDep) -> Task:
-    return get_own_task(session, user_id, task_id)
+def read_task(user_id: UserDep, task_id: int, session: SessionDep) -> TaskRead:
+    return read(get_own_task(session, user_id, task_id))
 
 
 @app.put("/api/{user_id}/tasks/{task_id}", response_model=TaskRead)
-def update_task(user_id: UserDep, task_id: int, task: TaskUpdate, session: SessionDep) -> Task:
+def update_task(user_id: UserDep, task_id: int, task: TaskUpdate, session: SessionDep) -> TaskRead:
     db_task = get_own_task(session, user_id, task_id)
     db_task.sqlmodel_update(task.model_dump(exclude_unset=True))
     db_task.updated_at = datetime.now(UTC)
     session.add(db_task)
     session.commit()
     session.refresh(db_task)
-    return db_task
+    return read(db_task)
 
 
 @app.delete("/api/{user_id}/tasks/{task_id}", response_model=TaskRead)
 def delete_task(user_id: UserDep, task_id: int, session: SessionDep) -> TaskRead:
     db_task = get_own_task(session, user_id, task_id)
-    deleted = TaskRead.model_validate(db_task)
+    deleted = read(db_task)
     session.delete(db_task)
     session.commit()
     return deleted
@@ -93,11 +98,11 @@ def delete_task(user_id: UserDep, task_id: int, session: SessionDep) -> TaskRead
 @app.patch("/api/{user_id}/tasks/{task_id}/complete", response_model=TaskRead)
 def complete_task(
     user_id: UserDep, task_id: int, session: SessionDep, body: Annotated[CompletionUpdate | None, Body()] = None
-) -> Task:
+) -> TaskRead:
     db_task = get_own_task(session, user_id, task_id)
     db_task.completed = body.completed if body and body.completed is not None else not db_task.completed
     db_task.updated_at = datetime.now(UTC)
     session.add(db_task)
     session.commit()
     session.refresh(db_task)
-    return db_task
+    return read(db_task)

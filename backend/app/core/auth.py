@@ -205,16 +205,18 @@ CurrentUserDep = Annotated[str, Depends(current_user)]
 UserIdPath = Annotated[str, Path(description="The user whose tasks these are: the token's own user id (else 403).")]
 
 
-def owned_by_caller(user_id: str, caller: str) -> str:
-    """`user_id` (the path's) when it is the caller's own (else 403)."""
-    if user_id != caller:
+async def owned_by_caller(request: Request, user_id: str) -> str:
+    """`user_id` (the path's), once the request's token is verified (else 401) and names that user (else 403).
+    Called by the route dependencies rather than declared as a sub-dependency of theirs: FastAPI's resolver costs
+    about as much per dependency as the rest of a GET's own work (docs/performance.md)."""
+    if user_id != await current_user(request):
         raise ApiError(403, "The token does not grant access to this user's tasks.", code="wrong_user")
     return user_id
 
 
-async def path_owner(user_id: UserIdPath, caller: CurrentUserDep) -> str:
-    """The `{user_id}` of the path, once the request's token is verified (else 401) and names that user (else 403)."""
-    return owned_by_caller(user_id, caller)
+async def path_owner(user_id: UserIdPath, request: Request) -> str:
+    """The `{user_id}` of the path, once it is known to be the caller's own (401, 403)."""
+    return await owned_by_caller(request, user_id)
 
 
 OwnerDep = Annotated[str, Depends(path_owner)]

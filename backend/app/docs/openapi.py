@@ -63,6 +63,15 @@ _CONDITIONAL: dict[int, dict[str, Any]] = {
 }
 
 
+def documents_header(header: dict[str, str]) -> dict[str, Any]:
+    """`openapi_extra` for a route whose dependency reads an optional header itself (app.tasks.preconditions): the
+    parameter FastAPI would have written for it."""
+    schema = {"type": "string", "title": header["name"], "description": header["description"]}
+    schema["pattern"] = header["pattern"]  # a value outside it is a 400 (app.tasks.preconditions.parse)
+    parameter = {"name": header["name"], "in": "header", "required": False, "description": header["description"]}
+    return {"parameters": [parameter | {"schema": schema}]}
+
+
 def conditional_responses(*statuses: int, created: bool = False) -> dict[int | str, dict[str, Any]]:
     """The safe-retry answers a route can give (304/409/412/422), and the headers of its success response."""
     headers = {"ETag": _ETAG}

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 
 from app.core.errors import ApiError
 
@@ -80,33 +80,28 @@ def parse(values: Sequence[str], name: str = "If-Match") -> Condition | None:
     return Condition(tags=tuple(tags))
 
 
-async def _if_match(
-    request: Request,
-    _documented: Annotated[
-        str | None,
-        Header(
-            alias="If-Match",
-            json_schema_extra={"pattern": HEADER_PATTERN},  # documented, not validated: parse() answers the 400
-            description="Change only if the task's current ETag is one of these (or `*`: if it exists); "
-            "otherwise 412 with the current ETag, and nothing changes.",
-        ),
-    ] = None,
-) -> Condition | None:
-    # Every line of the header (the parameter above documents it, but holds only one of them).
+# The two headers as the OpenAPI document states them (app.docs.openapi.documents_header puts them on the routes
+# that read them). The dependencies below read every line of a header from the request, which a declared `Header`
+# parameter cannot (it holds one value), and a declared parameter would cost FastAPI's validation on every
+# request as well (docs/performance.md).
+IF_MATCH = {
+    "name": "If-Match",
+    "pattern": HEADER_PATTERN,
+    "description": "Change only if the task's current ETag is one of these (or `*`: if it exists); otherwise 412 "
+    "with the current ETag, and nothing changes.",
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "pattern": HEADER_PATTERN,
+    "description": "Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`.",
+}
+
+
+async def _if_match(request: Request) -> Condition | None:
     return parse(request.headers.getlist("if-match"), "If-Match")
 
 
-async def _if_none_match(
-    request: Request,
-    _documented: Annotated[
-        str | None,
-        Header(
-            alias="If-None-Match",
-            json_schema_extra={"pattern": HEADER_PATTERN},
-            description="Answer 304 (no body) when the current ETag is one of these (weak comparison), or `*`.",
-        ),
-    ] = None,
-) -> Condition | None:
+async def _if_none_match(request: Request) -> Condition | None:
     return parse(request.headers.getlist("if-none-match"), "If-None-Match")
 
 

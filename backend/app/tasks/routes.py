@@ -12,14 +12,14 @@ from fastapi import APIRouter, Body, Depends, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.sql import ClauseElement
 
-from app.core.auth import CurrentUserDep, OwnerDep, UserIdPath, owned_by_caller
+from app.core.auth import OwnerDep, UserIdPath, owned_by_caller
 from app.core.db import Database, DatabaseDep, Row
 from app.core.errors import PROBLEM_RESPONSES, ApiError
-from app.docs.openapi import conditional_responses
+from app.docs.openapi import conditional_responses, documents_header
 from app.tasks import queries
 from app.tasks.idempotency import IdempotencyKeyDep, KeyedRequest
-from app.tasks.models import TASK_LIST, CompletionUpdate, TaskCreate, TaskList, TaskRead, TaskUpdate, etag_of
-from app.tasks.preconditions import Condition, IfMatchDep, IfNoneMatchDep, list_etag
+from app.tasks.models import TASK_LIST, CompletionUpdate, TaskCreate, TaskList, TaskRead, TaskUpdate, etag_of, shown
+from app.tasks.preconditions import IF_MATCH, IF_NONE_MATCH, Condition, IfMatchDep, IfNoneMatchDep, list_etag
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=PROBLEM_RESPONSES)
 
@@ -40,9 +40,9 @@ class OwnTask(NamedTuple):
     id: int
 
 
-async def _own_task(user_id: UserIdPath, id: TaskIdPath, caller: CurrentUserDep) -> OwnTask:
+async def _own_task(user_id: UserIdPath, id: TaskIdPath, request: Request) -> OwnTask:
     """The path's user once the token names it (401, 403), then the path's task id (404), before any body is read."""
-    owner = owned_by_caller(user_id, caller)
+    owner = await owned_by_caller(request, user_id)
     if not id.isascii() or not id.isdigit() or id.startswith("0") or int(id) > _BIGINT_MAX:
         raise ApiError(404, "Task was not found.", code="task_not_found")
     return OwnTask(owner, int(id))
@@ -92,7 +92,7 @@ async def _change(
                 code="stale_version",
             )
         raise _not_found(task_id)
-    task = TaskRead.model_validate(rows[0])
+    task = TaskRead.from_row(rows[0])
     response.headers["ETag"] = task.etag
     return task
 
@@ -103,12 +103,13 @@ async def _change(
     summary="List my tasks, newest first",
     response_model=TaskList,
     responses=conditional_responses(304),
+    openapi_extra=documents_header(IF_NONE_MATCH),
 )
 async def list_tasks(owner: OwnerDep, db: DatabaseDep, if_none_match: IfNoneMatchDep) -> Response:
     """All of the user's tasks, newest first, with an `ETag` for the whole list: send it back as `If-None-Match`
     to get a 304 with no body while nothing in the list has changed."""
     rows = await db.run(queries.LIST, {"owner": owner}, as_user=owner, idempotent=True)
-    body = TASK_LIST.dump_json(TASK_LIST.validate_python(rows))
+    body = TASK_LIST.dump_json(TASK_LIST.validate_python([shown(row) for row in rows]))
     etag = list_etag(body)
     if if_none_match is not None and if_none_match.matches_weakly(etag):
         return _not_modified(etag)
@@ -133,7 +134,7 @@ async def create_task(
         rows = await keyed.run_once(db, queries.CREATE, params, response=response, status=201)
     else:  # not repeated on a dropped connection: the first attempt may have inserted the row
         rows = await db.run(queries.CREATE, params, as_user=owner, idempotent=False)
-    task = TaskRead.model_validate(rows[0])
+    task = TaskRead.from_row(rows[0])
     response.headers["Location"] = f"{request.url.path}/{task.id}"  # this collection's path plus the id
     response.headers["ETag"] = task.etag
     return task
@@ -145,6 +146,7 @@ async def create_task(
     summary="Get one task",
     response_model=TaskRead,
     responses=conditional_responses(304),
+    openapi_extra=documents_header(IF_NONE_MATCH),
 )
 async def get_task(task: OwnTaskDep, db: DatabaseDep, if_none_match: IfNoneMatchDep) -> Response:
     """The task with its `ETag`; 304 with no body when `If-None-Match` names its current version. Another
@@ -152,7 +154,7 @@ async def get_task(task: OwnTaskDep, db: DatabaseDep, if_none_match: IfNoneMatch
     rows = await db.run(queries.GET, task._asdict(), as_user=task.owner, idempotent=True)
     if not rows:
         raise _not_found(task.id)
-    found = TaskRead.model_validate(rows[0])
+    found = TaskRead.from_row(rows[0])
     if if_none_match is not None and if_none_match.matches_weakly(found.etag):
         return _not_modified(found.etag)
     return Response(found.model_dump_json(), media_type="application/json", headers={"ETag": found.etag})
@@ -164,6 +166,7 @@ async def get_task(task: OwnTaskDep, db: DatabaseDep, if_none_match: IfNoneMatch
     summary="Update some fields of a task",
     response_model=TaskRead,
     responses=conditional_responses(412),
+    openapi_extra=documents_header(IF_MATCH),
 )
 async def update_task(
     task: OwnTaskDep, body: TaskUpdate, db: DatabaseDep, if_match: IfMatchDep, response: Response
@@ -183,6 +186,7 @@ async def update_task(
     summary="Delete a task (returns it)",
     response_model=TaskRead,
     responses=conditional_responses(412),
+    openapi_extra=documents_header(IF_MATCH),
 )
 async def delete_task(task: OwnTaskDep, db: DatabaseDep, if_match: IfMatchDep, response: Response) -> TaskRead:
     """Deletes the task and answers with it as it was. With `If-Match`, only if nobody changed it since (else 412).
@@ -197,6 +201,7 @@ async def delete_task(task: OwnTaskDep, db: DatabaseDep, if_match: IfMatchDep, r
     summary="Toggle completion, or set it with a body",
     response_model=TaskRead,
     responses=conditional_responses(409, 412, 422),
+    openapi_extra=documents_header(IF_MATCH),
 )
 async def complete_task(
     task: OwnTaskDep,
