@@ -10,6 +10,7 @@ from typing import Any
 
 from app.core.settings import Settings
 from app.docs.examples import PARAMETERS, PROBLEMS, REQUESTS, RESPONSES, problem
+from app.tasks.responses import header
 
 DESCRIPTION = """\
 A todo list for many users, each of whom sees only their own tasks.
@@ -30,55 +31,6 @@ TAGS = [
     {"name": "tasks", "description": "The signed-in user's tasks: create, read, change, complete and delete."},
     {"name": "health", "description": "Probes for load balancers and orchestrators; no authentication."},
 ]
-
-_ETAG_PATTERN = r'^(W/)?"[\x21\x23-\x7e]*"$'
-HEADERS: dict[str, dict[str, Any]] = {
-    "ETag": {
-        "description": "The current version of the task (of the whole list, on the list). Send it back as "
-        "`If-None-Match` (GET) or `If-Match` (PUT, PATCH, DELETE).",
-        "required": True,
-        "schema": {"type": "string", "pattern": _ETAG_PATTERN},
-        "example": '"17.1"',
-    },
-    "Location": {
-        "description": "The new task's URL (a path on this server).",
-        "required": True,
-        "schema": {"type": "string"},
-        "example": "/api/alice/tasks/17",
-    },
-    "Idempotent-Replayed": {
-        "description": "`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.",
-        "required": False,
-        "schema": {"type": "string", "enum": ["true"]},
-        "example": "true",
-    },
-    "Retry-After": {
-        "description": "Seconds to wait before trying again.",
-        "required": True,
-        "schema": {"type": "integer", "minimum": 0},
-        "example": 2,
-    },
-    "X-Request-ID": {
-        "description": "This request's id, as in the server's logs: the `X-Request-ID` the client sent when it is "
-        "1-128 characters of letters, digits and `._:-`; otherwise a new one.",
-        "required": True,
-        "schema": {"type": "string"},
-        "example": "3f2b7c9e8a1d4f60",
-    },
-    "WWW-Authenticate": {
-        "description": 'The Bearer challenge (RFC 6750): `Bearer`, with `error="invalid_token"` when a token was sent.',
-        "required": True,
-        "schema": {"type": "string"},
-        "example": 'Bearer error="invalid_token", error_description="The token has expired."',
-    },
-}
-
-
-def header(name: str) -> dict[str, Any]:
-    """A response header, written out where it is used: openapi-typescript makes every header given by `$ref`
-    required, so a reference would lose `Idempotent-Replayed`'s being optional."""
-    return dict(HEADERS[name])
-
 
 # Which headers every answer with this status carries, besides X-Request-ID (all of them do).
 _HEADERS_BY_STATUS = {"401": ["WWW-Authenticate"], "429": ["Retry-After"], "503": ["Retry-After"]}

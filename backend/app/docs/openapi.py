@@ -10,9 +10,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from app.core.errors import PROBLEM_CODES, PROBLEM_MEDIA_TYPE, Problem
+from app.core.errors import PROBLEM_CODES, PROBLEM_MEDIA_TYPE
 from app.core.field_errors import FIELD_CODES
-from app.docs.clients import describe_for_clients, header
+from app.docs.clients import describe_for_clients
 from app.tasks.models import CompletionUpdate, TaskCreate, TaskUpdate
 
 
@@ -41,46 +41,6 @@ def install_openapi(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to customise it
-
-
-_ETAG = header("ETag")
-_CONDITIONAL: dict[int, dict[str, Any]] = {
-    304: {
-        "description": "Not Modified: If-None-Match matched the current version (no body)",
-        "headers": {"ETag": _ETAG},
-    },
-    409: {
-        "model": Problem,
-        "description": "A request with this Idempotency-Key is still running; retry after `Retry-After` seconds",
-        "headers": {"Retry-After": header("Retry-After")},
-    },
-    412: {
-        "model": Problem,
-        "description": "If-Match named no current version of the task: nothing was changed",
-        "headers": {"ETag": _ETAG},
-    },
-    422: {"model": Problem, "description": "This Idempotency-Key was already used for a different request"},
-}
-
-
-def documents_header(header: dict[str, str]) -> dict[str, Any]:
-    """`openapi_extra` for a route whose dependency reads an optional header itself (app.tasks.preconditions): the
-    parameter FastAPI would have written for it."""
-    schema = {"type": "string", "title": header["name"], "description": header["description"]}
-    schema["pattern"] = header["pattern"]  # a value outside it is a 400 (app.tasks.preconditions.parse)
-    parameter = {"name": header["name"], "in": "header", "required": False, "description": header["description"]}
-    return {"parameters": [parameter | {"schema": schema}]}
-
-
-def conditional_responses(*statuses: int, created: bool = False) -> dict[int | str, dict[str, Any]]:
-    """The safe-retry answers a route can give (304/409/412/422), and the headers of its success response."""
-    headers = {"ETag": _ETAG}
-    if created:
-        headers["Location"] = header("Location")
-    if 409 in statuses:
-        headers["Idempotent-Replayed"] = header("Idempotent-Replayed")
-    success: dict[int | str, dict[str, Any]] = {201 if created else 200: {"headers": headers}}
-    return success | {status: _CONDITIONAL[status] for status in statuses}
 
 
 def _headers_are_never_null(parameters: list[dict[str, Any]]) -> None:

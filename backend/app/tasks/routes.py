@@ -15,11 +15,11 @@ from sqlalchemy.sql import ClauseElement
 from app.core.auth import OwnerDep, UserIdPath, owned_by_caller
 from app.core.db import Database, DatabaseDep, Row
 from app.core.errors import PROBLEM_RESPONSES, ApiError
-from app.docs.openapi import conditional_responses, documents_header
 from app.tasks import queries
 from app.tasks.idempotency import IdempotencyKeyDep, KeyedRequest
 from app.tasks.models import TASK_LIST, CompletionUpdate, TaskCreate, TaskList, TaskRead, TaskUpdate, etag_of, shown
 from app.tasks.preconditions import IF_MATCH, IF_NONE_MATCH, Condition, IfMatchDep, IfNoneMatchDep, list_etag
+from app.tasks.responses import conditional_responses, documents_header
 
 router = APIRouter(prefix="/api/{user_id}/tasks", tags=["tasks"], responses=PROBLEM_RESPONSES)
 
