@@ -16,7 +16,7 @@ import asyncio
 import logging
 import select
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from typing import Annotated, Any
@@ -116,16 +116,23 @@ class Database:
         if self.rate_limit:
             steps.append((_TAKE_RATE_LIMIT_SLOT, {"as_user": as_user, "limit": self.rate_limit}))
         steps += [(step, params or {}) for step in (*setup, statement)]
-        # In a task of its own: past the deadline the request answers 503 at once, while psycopg cancels the
-        # query on the server in the background (through a pooler that may itself wait seconds for a server).
-        work = asyncio.ensure_future(self._run(steps, idempotent))
-        done, _ = await asyncio.wait((work,), timeout=self.timeout_seconds)
-        if not done:
-            work.cancel()
-            self._abandoned.add(work)
-            work.add_done_callback(self._abandoned.discard)
+        finished = await self._within_deadline(self._run(steps, idempotent))
+        if finished is None:
             raise DatabaseUnavailableError(f"no answer within {self.timeout_seconds} s", self.retry_after_seconds)
-        return work.result()
+        return finished.result()
+
+    async def _within_deadline(self, work: Coroutine[Any, Any, list[Row]]) -> "asyncio.Future[list[Row]] | None":
+        """`work` in a task of its own, done within DB_TIMEOUT_SECONDS; else None. Past the deadline the caller
+        answers at once, while psycopg cancels the query on the server in the background (through a pooler that
+        may itself wait seconds for a server)."""
+        task = asyncio.ensure_future(work)
+        done, _ = await asyncio.wait((task,), timeout=self.timeout_seconds)
+        if done:
+            return task
+        task.cancel()
+        self._abandoned.add(task)
+        task.add_done_callback(self._abandoned.discard)
+        return None
 
     async def _run(self, steps: list[tuple[ClauseElement, Mapping[str, Any]]], idempotent: bool) -> list[Row]:
         try:
@@ -195,15 +202,9 @@ class Database:
             async with self._connection() as connection:
                 return await (await connection.execute(compiled(_PING)[0])).fetchall()
 
-        work = asyncio.ensure_future(ping())
-        done, _ = await asyncio.wait((work,), timeout=self.timeout_seconds)
-        if not done:  # as in `run`: answer now, let the query be cancelled in the background
-            work.cancel()
-            self._abandoned.add(work)
-            work.add_done_callback(self._abandoned.discard)
-            return False
-        # Any failure to answer means "not ready"; the probe itself must not raise.
-        return not work.cancelled() and work.exception() is None
+        finished = await self._within_deadline(ping())
+        # No answer in time, or any failure to answer, means "not ready"; the probe itself must not raise.
+        return finished is not None and not finished.cancelled() and finished.exception() is None
 
 
 def _retrying_connection_class(database: Database) -> type[Connection]:
